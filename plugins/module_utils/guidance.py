@@ -1,0 +1,171 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, DirectPath engineers
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Tailscale's firewall guidance, one row per firewall, as data.
+
+PRIVATE to the directpath.firewall collection: may change at any time.
+
+Source: "Using Tailscale with your firewall" (tailscale.com/docs/integrations/firewalls,
+the table "Firewall compatibility and workarounds" and the per-vendor sections), plus
+the vendor pages it links (Palo Alto, pfSense, OPNsense). Each row says what Tailscale
+expects behind that firewall, the documented workaround, which of our modules and
+roles apply it, and the caveats the audit report repeats to the firewall's owner.
+"""
+
+from __future__ import annotations
+
+__all__ = ['GUIDANCE', 'RANDOMIZE_CLIENT_PORT', 'guidance_for', 'known_vendors']
+
+# How the workarounds relate to the tailnet policy option randomizeClientPort.
+# 'wants': the recipe relies on it; 'conflicts': the recipe needs it off.
+RANDOMIZE_CLIENT_PORT = {
+    'wants': ('pfsense:static_port', 'opnsense:static_port', 'fortinet:randomize_port'),
+    'conflicts': ('panos:selective_source_port',),
+}
+
+# directpath_vendor -> row. 'expected' uses the table's wording; 'status_without_device'
+# is what the audit reports for rows that need no device API.
+GUIDANCE = {
+    'opnsense': {
+        'firewall': 'OPNsense',
+        'expected': 'Connects via DERP',
+        'workaround': 'Enable NAT-PMP, or static NAT port mappings',
+        'workarounds': ('natpmp', 'static_port'),
+        'modules': ('opnsense_natpmp', 'opnsense_static_port'),
+        'role': 'opnsense',
+        'caveats': (
+            'NAT-PMP lets the permitted hosts open any port mapping they ask for: scope it to the Tailscale hosts.',
+            'Static-port outbound NAT is paired with randomizeClientPort in the tailnet policy.',
+            'OPNsense needs one outbound NAT rule per address family (IPv4 and IPv6).',
+        ),
+    },
+    'pfsense': {
+        'firewall': 'pfSense',
+        'expected': 'Connects via DERP',
+        'workaround': 'Enable NAT-PMP, or static NAT port mappings',
+        'workarounds': ('natpmp', 'static_port'),
+        'modules': ('pfsense_natpmp', 'pfsense_static_port'),
+        'role': 'pfsense',
+        'caveats': (
+            'NAT-PMP lets the permitted hosts open any port mapping they ask for: scope it to the Tailscale hosts.',
+            'Static-port outbound NAT is paired with randomizeClientPort in the tailnet policy.',
+            'pfSense Plus 25.11 / CE 2.9 offer endpoint-independent outbound NAT, which can replace static port.',
+        ),
+    },
+    'barracuda': {
+        'firewall': 'Barracuda',
+        'expected': 'Connects via DERP',
+        'workaround': 'Increase Max UDP sessions, and open a firewall port',
+        'workarounds': ('udp_sessions', 'open_port'),
+        'modules': ('barracuda_udp_sessions',),
+        'role': 'barracuda',
+        'caveats': (
+            'Raising Max UDP takes effect only after a firewall (firmware) restart.',
+            'Open the port only for the Tailscale hosts and UDP port you name.',
+        ),
+    },
+    'checkpoint': {
+        'firewall': 'Check Point',
+        'expected': 'Connects directly',
+        'workaround': 'n/a',
+        'workarounds': (),
+        'modules': (),
+        'role': None,
+        'status_without_device': 'not_applicable',
+        'caveats': ('Confirm with tailscale netcheck: MappingVariesByDestIP should be false.',),
+    },
+    'cisco': {
+        'firewall': 'Cisco',
+        'expected': 'Connects via DERP',
+        'workaround': 'Open a firewall port',
+        'workarounds': ('open_port',),
+        'modules': ('cisco_asa_udp_port',),
+        'role': 'cisco_asa',
+        'caveats': ('Open the port only for the Tailscale hosts and UDP port you name.',),
+    },
+    'cisco_umbrella': {
+        'firewall': 'Cisco with Cisco Umbrella Endpoint Security',
+        'expected': 'Connects via DERP',
+        'workaround': 'None',
+        'workarounds': (),
+        'modules': (),
+        'role': None,
+        'status_without_device': 'no_workaround',
+        'caveats': (
+            'Opening a firewall port does not help: with Umbrella endpoint security traffic always uses DERP relays.',
+            'Consider a Tailscale peer relay inside the network, or exempting the Tailscale hosts from Umbrella.',
+        ),
+    },
+    'fortinet': {
+        'firewall': 'Fortinet',
+        'expected': 'Connects via DERP',
+        'workaround': 'Randomize port',
+        'workarounds': ('randomize_port',),
+        'modules': ('tailnet_policy',),
+        'role': 'fortigate',
+        'caveats': (
+            'Problems often appear only once more than 5 people use Tailscale behind the same firewall.',
+            'randomizeClientPort applies to the whole tailnet unless scoped with nodeAttrs randomize-client-port.',
+        ),
+    },
+    'fortinet_dpi': {
+        'firewall': 'Fortinet with FortiGate deep packet inspection',
+        'expected': 'Unable to connect to control plane',
+        'workaround': 'None',
+        'workarounds': ('inspection_exempt',),
+        'modules': ('fortigate_inspection_exempt',),
+        'role': 'fortigate',
+        'caveats': (
+            'Symptom: x509 "controlplane.tailscale.com" certificate is not trusted in tailscale status.',
+            'Disable or reduce SSL inspection for the Tailscale hosts; do not block the Proxy category '
+            'or the FortiGuard Tailscale application (51457).',
+        ),
+    },
+    'panos': {
+        'firewall': 'Palo Alto Networks',
+        'expected': 'Connects via DERP',
+        'workaround': 'Use Persistent Dynamic IP and Port',
+        'workarounds': ('persistent_dipp',),
+        'modules': ('panos_persistent_dipp',),
+        'role': 'panos',
+        'caveats': (
+            'Persistent Dynamic IP and Port as a NAT rule translation type needs PAN-OS 11.1.1 or later.',
+            'Older PAN-OS: the global persistent-dipp setting (10.1.6+/10.2.4+, restart needed), a selective '
+            'rule for UDP source port 41641 (randomizeClientPort must be off), or Static IP NAT for one device.',
+            'Palo Alto documents a reboot after changing DIPP NAT rules when DIPP rules already exist.',
+        ),
+    },
+    'sophos': {
+        'firewall': 'Sophos',
+        'expected': 'Connects directly',
+        'workaround': 'n/a',
+        'workarounds': (),
+        'modules': (),
+        'role': None,
+        'status_without_device': 'not_applicable',
+        'caveats': ('Confirm with tailscale netcheck: MappingVariesByDestIP should be false.',),
+    },
+    'unifi': {
+        'firewall': 'UniFi Gateways',
+        'expected': 'Connects via DERP',
+        'workaround': 'Allow peer-to-peer traffic',
+        'workarounds': ('p2p_threat',),
+        'modules': ('unifi_p2p_threat',),
+        'role': 'unifi',
+        'caveats': ('Only matters when threat detection is on: the P2P category must not be blocked.',),
+    },
+}
+
+
+def known_vendors():
+    return sorted(GUIDANCE)
+
+
+def guidance_for(vendor):
+    """Return the guidance row of ``vendor`` or raise KeyError naming the known vendors."""
+    try:
+        return GUIDANCE[vendor]
+    except KeyError:
+        raise KeyError('unknown vendor %r; known vendors: %s' % (vendor, ', '.join(known_vendors())))
