@@ -1,0 +1,348 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, DirectPath engineers
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r'''
+module: panos_persistent_dipp
+short_description: Use Persistent Dynamic IP and Port for the NAT rules that carry Tailscale traffic
+version_added: 0.1.0
+description:
+  - Tailscale's firewall guidance for Palo Alto Networks firewalls is to use the NAT translation type
+    B(Persistent Dynamic IP and Port), so that a client's translated port stays the same for every destination
+    and Tailscale nodes behind the firewall can connect directly instead of through DERP relays.
+  - The module finds the source-NAT rules that carry the Tailscale hosts' traffic (named in O(rules), or every
+    enabled rule whose source covers one of O(tailscale_hosts)) and changes their translation type from
+    C(dynamic-ip-and-port) to C(persistent-dynamic-ip-and-port), keeping the translated address or interface.
+    Rules with another translation type are reported, never changed. No other rule is touched.
+  - The change is made in the candidate configuration under the configuration lock, then committed with a
+    description; the module waits for the commit job. If the commit fails, the candidate is reverted to the
+    running configuration, so the firewall is left as it was.
+  - Per-rule persistent DIPP needs PAN-OS 11.1.1 or later. On older versions the module changes nothing and
+    reports C(manual) with the options Palo Alto documents (the global C(persistent-dipp) setting, which needs a
+    restart, a selective rule for UDP source port 41641, or Static IP NAT for a single device).
+  - With O(state=absent) the rules are put back to plain C(dynamic-ip-and-port).
+author:
+  - DirectPath engineers
+extends_documentation_fragment:
+  - directpath.firewall.panos
+  - ansible.builtin.action_common_attributes
+attributes:
+  check_mode:
+    support: full
+    details: Only reads the firewall (system info and running configuration); no lock, edit or commit is sent.
+  diff_mode:
+    support: full
+    details: Shows each changed rule's translation type before and after.
+  platform:
+    platforms: panos
+options:
+  rules:
+    description:
+      - Names of the NAT rules to use persistent DIPP.
+      - A named rule that does not exist fails the module.
+      - One of O(rules) or O(tailscale_hosts) is required.
+    type: list
+    elements: str
+  tailscale_hosts:
+    description:
+      - Internal addresses (IP or CIDR) of the Tailscale nodes behind the firewall.
+      - Without O(rules), every enabled source-NAT rule whose source covers one of these addresses (directly, through
+        an address object, or as C(any)) is selected.
+    type: list
+    elements: str
+  state:
+    description:
+      - V(present) uses persistent DIPP on the selected rules; V(absent) puts back dynamic IP and port.
+    type: str
+    choices: [present, absent]
+    default: present
+  commit_description:
+    description: Description of the commit, shown in the firewall's commit history.
+    type: str
+    default: "directpath.firewall: persistent DIPP for Tailscale direct connections"
+  commit_timeout:
+    description: Seconds to wait for the commit job to finish.
+    type: int
+    default: 600
+notes:
+  - Palo Alto documents that, where DIPP or persistent-DIPP NAT rules already exist, the firewall should be rebooted
+    after such rules are added, deleted or changed. The module does not reboot; the result's C(advice) says so.
+  - Persistent DIPP makes the mapping endpoint-independent for every source the rule matches. Select a rule that
+    matches only the Tailscale hosts where that matters.
+seealso:
+  - name: Tailscale with Palo Alto Networks firewalls
+    description: Tailscale's guidance this module implements.
+    link: https://tailscale.com/kb/1181/firewalls
+'''
+
+EXAMPLES = r'''
+- name: Persistent DIPP on the outbound NAT rule of the office firewall
+  directpath.firewall.panos_persistent_dipp:
+    host: fw-office.example.net
+    api_key: "{{ vault_panos_api_key }}"
+    ca_path: /etc/ssl/corp-ca.pem
+    rules:
+      - lan-out
+  delegate_to: localhost
+
+- name: Audit (check mode) the rules that carry two Tailscale nodes' traffic
+  directpath.firewall.panos_persistent_dipp:
+    host: fw-office.example.net
+    username: automation
+    password: "{{ vault_panos_password }}"
+    tailscale_hosts:
+      - 10.0.0.5
+      - 10.0.0.6
+  check_mode: true
+  delegate_to: localhost
+  register: dipp
+
+- name: Roll back to plain dynamic IP and port
+  directpath.firewall.panos_persistent_dipp:
+    host: fw-office.example.net
+    api_key: "{{ vault_panos_api_key }}"
+    rules: [lan-out]
+    state: absent
+  delegate_to: localhost
+'''
+
+RETURN = r'''
+sw_version:
+  description: PAN-OS version the firewall reports.
+  returned: success
+  type: str
+  sample: 11.1.2
+rules:
+  description: The selected NAT rules and their translation type before and after.
+  returned: success
+  type: list
+  elements: dict
+  sample: [{"name": "lan-out", "translation_before": "dynamic-ip-and-port", "translation_after": "persistent-dynamic-ip-and-port"}]
+commit_job:
+  description: ID of the commit job, when a commit was made.
+  returned: changed and not check mode
+  type: str
+  sample: "42"
+api_calls:
+  description: XML API calls this run made, split into reads and writes (key generation counts as a read).
+  returned: always
+  type: dict
+  sample: {"reads": 4, "writes": 0}
+compliance:
+  description: The compliance record the audit report collects (see docs/audit.md).
+  returned: always
+  type: dict
+  sample:
+    vendor: panos
+    workaround: persistent_dipp
+    status: drift
+    state: present
+    applied: false
+    findings: ["NAT rule 'lan-out' uses dynamic-ip-and-port: the mapping varies by destination"]
+    exposure: ["NAT rule 'lan-out': translated source port reused for every destination (no inbound port opened)"]
+diff:
+  description: Translation type of each changed rule, before and after.
+  returned: when diff mode is on
+  type: dict
+  sample: {"before": {"lan-out": "dynamic-ip-and-port"}, "after": {"lan-out": "persistent-dynamic-ip-and-port"}}
+'''
+
+import copy
+import ipaddress
+import xml.etree.ElementTree as ET
+
+from ansible.module_utils.basic import missing_required_lib
+
+from ansible_collections.directpath.firewall.plugins.module_utils.panos import (
+    HAS_PANOS,
+    PANOS_CONNECTION_SPEC,
+    PanosClient,
+    parse_version,
+)
+from ansible_collections.directpath.firewall.plugins.module_utils.remediation import (
+    ApiCalls,
+    ArgumentSpec,
+    DirectPathError,
+    Plan,
+    guard,
+    run_plan,
+)
+
+VENDOR = 'panos'
+WORKAROUND = 'persistent_dipp'
+PERSISTENT = 'persistent-dynamic-ip-and-port'
+DYNAMIC = 'dynamic-ip-and-port'
+MIN_VERSION = (11, 1, 1)
+
+MODULE_SPEC = ArgumentSpec(
+    argument_spec=dict(
+        rules=dict(type='list', elements='str'),
+        tailscale_hosts=dict(type='list', elements='str'),
+        state=dict(type='str', choices=['present', 'absent'], default='present'),
+        commit_description=dict(type='str', default='directpath.firewall: persistent DIPP for Tailscale direct connections'),
+        commit_timeout=dict(type='int', default=600),
+    ),
+    required_one_of=[('rules', 'tailscale_hosts')],
+)
+
+LEGACY_OPTIONS = (
+    'PAN-OS before 11.1.1 has no per-rule persistent DIPP. Options Palo Alto and Tailscale document: '
+    '(1) the global setting "set system setting persistent-dipp enable yes" (PAN-OS 10.1.6+/10.2.4+), which needs '
+    '"request restart system" and applies to every DIPP rule; '
+    '(2) a selective NAT rule matching UDP source port 41641 (only while randomizeClientPort is off in the tailnet policy); '
+    '(3) Static IP NAT for a single device such as a subnet router.'
+)
+
+
+def parse_networks(values, what):
+    networks = []
+    for value in values:
+        try:
+            networks.append(ipaddress.ip_network(value.strip(), strict=False))
+        except ValueError:
+            raise DirectPathError('%s: %r is not an IP address or network' % (what, value), cause='input')
+    return networks
+
+
+def translation_type(rule):
+    """The rule's source translation type, or None when it has no source translation."""
+    translation = rule.find('source-translation')
+    if translation is None or len(translation) == 0:
+        return None
+    return translation[0].tag
+
+
+def rule_sources(rule):
+    return [member.text.strip() for member in rule.findall('source/member') if member.text]
+
+
+def source_covers(sources, hosts, addresses):
+    """True when one of the rule's source members contains one of the hosts."""
+    for source in sources:
+        if source == 'any':
+            return True
+        value = addresses.get(source, source)
+        try:
+            network = ipaddress.ip_network(value, strict=False)
+        except ValueError:
+            # An address group, FQDN or range object: not resolvable here, so not a match.
+            continue
+        if any(host.version == network.version and host.subnet_of(network) for host in hosts):
+            return True
+    return False
+
+
+def select_rules(rules, names, hosts, addresses, plan):
+    """The rules to manage, in rulebase order; reports the ones it must leave alone."""
+    if names:
+        missing = [name for name in names if name not in rules]
+        if missing:
+            raise DirectPathError('NAT rule(s) %s not found; the rulebase has: %s' % (
+                ', '.join(repr(n) for n in missing), ', '.join(repr(n) for n in rules) or 'no rules'), cause='input')
+        candidates = [name for name in rules if name in names]
+    else:
+        candidates = [name for name in rules if source_covers(rule_sources(rules[name]), hosts, addresses)]
+    selected = []
+    for name in candidates:
+        rule = rules[name]
+        kind = translation_type(rule)
+        if rule.findtext('disabled') == 'yes':
+            plan.add_finding("NAT rule '%s' is disabled: left as it is" % name)
+        elif kind not in (DYNAMIC, PERSISTENT):
+            plan.add_finding("NAT rule '%s' uses %s, not dynamic IP and port: left as it is" % (name, kind or 'no source translation'))
+        else:
+            selected.append(name)
+    return selected
+
+
+def build_translation(rule, wanted):
+    """A new <source-translation> of type ``wanted`` keeping the current children (address/interface)."""
+    current = rule.find('source-translation')[0]
+    translation = ET.Element('source-translation')
+    body = ET.SubElement(translation, wanted)
+    for child in current:
+        body.append(copy.deepcopy(child))
+    return translation
+
+
+def plan_rules(plan, client, rules, selected, state):
+    wanted = PERSISTENT if state == 'present' else DYNAMIC
+    report = []
+    for name in selected:
+        current = translation_type(rules[name])
+        finding = None
+        if state == 'present':
+            finding = "NAT rule '%s' uses %s: the mapping varies by destination, so peers fall back to DERP" % (name, current)
+            plan.add_exposure("NAT rule '%s': translated source port reused for every destination (no inbound port opened)" % name)
+        else:
+            finding = "NAT rule '%s' uses %s; state=absent wants %s" % (name, current, DYNAMIC)
+        plan.compare(name, current, wanted, finding=finding)
+        report.append({'name': name, 'translation_before': current, 'translation_after': wanted})
+    version = parse_version(client.sw_version)
+    if state == 'present' and plan.changed and version < MIN_VERSION:
+        plan.require_manual('PAN-OS %s does not support per-rule Persistent Dynamic IP and Port (needs 11.1.1 or later)' % client.sw_version)
+        plan.add_advice(LEGACY_OPTIONS)
+        for item in report:
+            item['translation_after'] = item['translation_before']
+    if plan.changed and state == 'present':
+        plan.add_advice('Palo Alto documents a reboot after changing DIPP NAT rules when DIPP rules already exist; plan one.')
+    return report
+
+
+def apply_changes(client, plan, rules, description):
+    client.lock()
+    try:
+        if client.pending_changes():
+            raise DirectPathError(
+                'the candidate configuration of %s has uncommitted changes; commit or revert them before this module '
+                'changes NAT rules, so that only our change is committed' % client.host, cause='conflict')
+        try:
+            for change in plan.changes:
+                client.set_translation(change.name, build_translation(rules[change.name], change.after))
+        except DirectPathError as error:
+            reverted = client.revert_candidate()
+            error.device_unchanged = reverted
+            error.message += (' The candidate configuration was reverted; nothing changed.' if reverted
+                              else ' Reverting the candidate configuration FAILED: check the firewall.')
+            raise
+        return client.commit(description)
+    finally:
+        client.unlock()
+
+
+def main():
+    spec = PANOS_CONNECTION_SPEC.merge(MODULE_SPEC)
+    module = spec.create_ansible_module()
+    if not HAS_PANOS:
+        module.fail_json(msg=missing_required_lib('pan-os-python'), cause='dependency')
+    params = module.params
+    api_calls = ApiCalls()
+
+    def run():
+        hosts = parse_networks(params['tailscale_hosts'] or [], 'tailscale_hosts')
+        plan = Plan(VENDOR, WORKAROUND, params['state'])
+        client = PanosClient(params, api_calls, module.no_log_values.add)
+        client.connect()
+        rules = client.read_nat_rules()
+        addresses = client.read_addresses() if not params['rules'] else {}
+        selected = select_rules(rules, params['rules'], hosts, addresses, plan)
+        if not selected and not params['rules']:
+            plan.set_status('not_applicable')
+            plan.add_finding('no enabled dynamic-IP-and-port source NAT rule covers the Tailscale hosts: nothing to change')
+        report = plan_rules(plan, client, rules, selected, params['state'])
+        extra = {'sw_version': client.sw_version, 'rules': report}
+
+        def apply(current_plan):
+            extra['commit_job'] = apply_changes(client, current_plan, rules, params['commit_description'])
+
+        run_plan(module, plan, apply, api_calls, result_extra=extra)
+
+    guard(module, VENDOR, WORKAROUND, api_calls, run)
+
+
+if __name__ == '__main__':
+    main()
