@@ -47,7 +47,7 @@ def server():
     srv.daemon_threads = True
     srv.script = {}
     srv.seen = []
-    thread = threading.Thread(target=srv.serve_forever, daemon=True)
+    thread = threading.Thread(target=srv.serve_forever, kwargs={'poll_interval': 0.02}, daemon=True)
     thread.start()
     yield srv
     srv.shutdown()
