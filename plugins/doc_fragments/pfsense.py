@@ -1,0 +1,95 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, DirectPath engineers
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+
+class ModuleDocFragment(object):
+    """On-box options of every pfSense module (mirrors ONBOX_SPEC in module_utils/pfsense.py)."""
+
+    DOCUMENTATION = r'''
+options:
+  config_path:
+    description:
+      - Path of the configuration file on the firewall.
+      - Tests and the demo point it at a fake box.
+    type: path
+    default: /cf/conf/config.xml
+  backup_dir:
+    description:
+      - Where the previous configuration is copied before a write, as C(config-<revision time>.xml),
+        following pfSense's own C(backup_config()). Shown in Diagnostics > Backup & Restore > Config History.
+    type: path
+    default: /cf/conf/backup
+  config_cache:
+    description:
+      - pfSense's cached parse of the configuration, removed after a write so PHP reads the new file.
+    type: path
+    default: /tmp/config.cache
+  version_file:
+    description: File holding the pfSense version (C(2.7.2-RELEASE), C(25.11-RELEASE)).
+    type: path
+    default: /etc/version
+  apply_command:
+    description:
+      - Commands run in order after the configuration is written (split like a shell would, run without a shell).
+      - A command that exits non-zero makes the module restore the previous configuration file, run the commands
+        again for it, and fail.
+      - Defaults to the product's own apply step for the module's setting (see the module's notes).
+    type: list
+    elements: str
+notes:
+  - These modules run on the firewall itself over Ansible's SSH connection (as pfsensible.core does), with the
+    Python that pfSense ships. The SSH user needs to write O(config_path) and run PHP (root, or an admin account
+    with sudo and C(become)).
+'''
+
+    # Options of pfsense_natpmp (mirrors NATPMP_SPEC in module_utils/miniupnpd.py).
+    NATPMP = r'''
+options:
+  tailscale_hosts:
+    description:
+      - IPv4 addresses of the Tailscale nodes behind the firewall (one address each, no networks).
+      - Each gets one ACL entry C(allow <external_ports> <address>/32 <internal_ports>); every other host is denied.
+      - miniupnpd's ACL entries and NAT-PMP are IPv4 only; an IPv6 address fails the module.
+      - Required with O(state=present).
+    type: list
+    elements: str
+  interfaces:
+    description:
+      - Internal interfaces (config.xml names such as V(lan), V(opt1)) the service listens on.
+      - Interfaces listed already are kept; the ones this module adds are removed again with O(state=absent).
+      - V(wan) and O(external_interface) are refused, as the product refuses them.
+    type: list
+    elements: str
+    default: [lan]
+  external_interface:
+    description: The interface that holds the default route (config.xml name).
+    type: str
+    default: wan
+  external_ports:
+    description:
+      - External port or range a Tailscale host may map. Tailscale asks for random ports, keep it wide.
+    type: str
+    default: 1024-65535
+  internal_ports:
+    description: Internal port or range a Tailscale host may map to.
+    type: str
+    default: 1024-65535
+  enable_upnp:
+    description:
+      - Also allow UPnP IGD port mapping (Tailscale needs only NAT-PMP).
+      - With V(false) the module never switches UPnP IGD on, switches it off again if an earlier run of this module
+        switched it on, and otherwise leaves it as it is and reports it.
+    type: bool
+    default: false
+  state:
+    description:
+      - V(present) enables NAT-PMP for the Tailscale hosts; V(absent) removes our ACL entries and switches off what
+        this module switched on.
+    type: str
+    choices: [present, absent]
+    default: present
+'''

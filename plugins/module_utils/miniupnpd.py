@@ -1,0 +1,325 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, DirectPath engineers
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""UPnP & NAT-PMP (miniupnpd) settings shared by pfSense and OPNsense.
+
+PRIVATE to the directpath.firewall collection: may change at any time.
+
+Both products run miniupnpd and keep its settings in config.xml under
+``installedpackages/miniupnpd/config``; they differ only in how the values are
+stored (pfSense booleans ``on`` and ``row[]/permuser``, OPNsense booleans ``1``
+and flat ``permuser1..N``), which the vendor modules (pfsense.py, opnsense.py)
+translate to and from :class:`UpnpSettings`. Deciding what must change is the
+same for both and lives here.
+
+Ownership of ACL lines: a stored miniupnpd permission line has no comment field,
+so a line is ours when it is listed in our record (configxml.RECORD_PATH) or is
+exactly a line we would generate for the current Tailscale hosts. Our lines sit
+in one contiguous block at the top of the list (miniupnpd takes the first
+matching rule); every other line keeps its text and relative order.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+
+from ansible_collections.directpath.firewall.plugins.module_utils.remediation import ArgumentSpec, DirectPathError
+
+__all__ = [
+    'NATPMP_SPEC',
+    'NATPMP_SPEC_OPTIONS',
+    'UpnpSettings',
+    'acl_line',
+    'parse_hosts',
+    'plan_natpmp',
+    'run_natpmp_module',
+    'validate_acl_line',
+    'validate_settings',
+]
+
+DEFAULT_PORTS = '1024-65535'
+
+# Options of both *_natpmp modules (the doc fragments repeat them).
+NATPMP_SPEC_OPTIONS = dict(
+    tailscale_hosts=dict(type='list', elements='str'),
+    interfaces=dict(type='list', elements='str', default=['lan']),
+    external_interface=dict(type='str', default='wan'),
+    external_ports=dict(type='str', default=DEFAULT_PORTS),
+    internal_ports=dict(type='str', default=DEFAULT_PORTS),
+    enable_upnp=dict(type='bool', default=False),
+    state=dict(type='str', choices=['present', 'absent'], default='present'),
+)
+NATPMP_SPEC = ArgumentSpec(NATPMP_SPEC_OPTIONS, required_if=[('state', 'present', ['tailscale_hosts'])])
+
+
+class UpnpSettings(object):
+    """The product-neutral view of installedpackages/miniupnpd/config."""
+
+    FIELDS = ('enable', 'enable_upnp', 'enable_natpmp', 'permdefault', 'ext_iface', 'iface_array', 'acl', 'num_permuser')
+
+    def __init__(self, enable=False, enable_upnp=False, enable_natpmp=False, permdefault=False, ext_iface='',
+                 iface_array=None, acl=None, num_permuser=None):
+        self.enable = enable
+        self.enable_upnp = enable_upnp
+        self.enable_natpmp = enable_natpmp
+        self.permdefault = permdefault
+        self.ext_iface = ext_iface
+        self.iface_array = list(iface_array or [])
+        self.acl = list(acl or [])
+        # OPNsense only: how many permuserN fields the product reads (None on pfSense).
+        self.num_permuser = num_permuser
+
+    def copy(self):
+        return UpnpSettings(**self.as_dict())
+
+    def as_dict(self):
+        return dict((name, getattr(self, name)) for name in self.FIELDS)
+
+
+def _port_ok(text, allow_zero=True):
+    parts = text.split('-')
+    if len(parts) > 2:
+        return False
+    for part in parts:
+        if not part.isdigit():
+            return False
+        if not (0 if allow_zero else 1) <= int(part) <= 65535:
+            return False
+    return True
+
+
+def validate_acl_line(line, max_prefix_min=1):
+    """Why ``line`` would be rejected by the product's UPnP page, or None.
+
+    Mirrors pfSense src/usr/local/pkg/miniupnpd.inc ``validate_form_miniupnpd``
+    (with ``upnp_validate_port``/``upnp_validate_ip``: prefix 1-32) and
+    opnsense/plugins net/upnp services_upnp.php (``miniupnpd_validate_port``/
+    ``miniupnpd_validate_ip``: prefix 0-32, numeric ports): exactly four
+    space-separated tokens, ``allow`` or ``deny``, port or range 0-65535 twice,
+    an IP address with an optional prefix.
+    """
+    perm = line.split(' ')
+    if len(perm) != 4:
+        return 'must have exactly 4 space-separated fields (allow|deny ext-ports address[/prefix] int-ports)'
+    if perm[0] not in ('allow', 'deny'):
+        return 'must begin with allow or deny'
+    if not _port_ok(perm[1]) or not _port_ok(perm[3]):
+        return 'ports must be a port or range between 0 and 65535'
+    address = perm[2].split('/')
+    if len(address) > 2:
+        return 'address must be IP or IP/prefix'
+    if len(address) == 2:
+        if not address[1].isdigit() or not max_prefix_min <= int(address[1]) <= 32:
+            return 'prefix must be between %d and 32' % max_prefix_min
+    try:
+        ipaddress.ip_address(address[0])
+    except ValueError:
+        return 'address must be an IP address'
+    return None
+
+
+def validate_settings(settings, max_prefix_min=1):
+    """Errors the product's UPnP page would report for ``settings`` (list of str)."""
+    errors = []
+    if settings.enable and not (settings.enable_upnp or settings.enable_natpmp):
+        errors.append("At least one of 'UPnP IGD' or 'PCP/NAT-PMP' must be allowed")
+    for iface in settings.iface_array:
+        if iface == 'wan':
+            errors.append("It is a security risk to specify WAN as an internal interface")
+        elif iface == settings.ext_iface:
+            errors.append('The external interface %s cannot be an internal interface' % iface)
+    for number, line in enumerate(settings.acl, 1):
+        problem = validate_acl_line(line, max_prefix_min)
+        if problem:
+            errors.append('ACL entry %d %r: %s' % (number, line, problem))
+    return errors
+
+
+def parse_hosts(values):
+    """The Tailscale hosts as IPv4 host addresses; anything else fails with cause 'input'.
+
+    miniupnpd permission lines are IPv4 only (pfSense miniupnpd.xml "ACL Help":
+    "The entries only control access for IPv4 clients"), and NAT-PMP maps IPv4.
+    """
+    hosts = []
+    for value in values:
+        try:
+            network = ipaddress.ip_network(str(value).strip(), strict=True)
+        except ValueError:
+            raise DirectPathError('tailscale_hosts: %r is not an IP address' % (value,), cause='input')
+        if network.version != 4:
+            raise DirectPathError('tailscale_hosts: %s is IPv6; miniupnpd permission rules and NAT-PMP are IPv4 only, '
+                                  'list the hosts\' IPv4 addresses' % value, cause='input')
+        if network.prefixlen != 32:
+            raise DirectPathError('tailscale_hosts: %s is a network; give each Tailscale host as a single address so only '
+                                  'that host may create mappings' % value, cause='input')
+        if network not in hosts:
+            hosts.append(network)
+    if not hosts:
+        raise DirectPathError('tailscale_hosts: at least one address is needed', cause='input')
+    return hosts
+
+
+def acl_line(host, external_ports, internal_ports):
+    return 'allow %s %s %s' % (external_ports, host.with_prefixlen, internal_ports)
+
+
+def _turn_on(desired, record, name):
+    if not getattr(desired, name):
+        setattr(desired, name, True)
+        record['turned_on'].append(name)
+
+
+def plan_natpmp(plan, current, record, params, label):
+    """Record every compared field in ``plan``; return (desired settings, new record).
+
+    ``record`` is what earlier runs switched on ({'turned_on': [...],
+    'added_interface': [...], 'acl': [...], 'ext_iface_before': [...]}).
+    ``label`` names the product in findings ("pfSense", "OPNsense").
+    """
+    for port_option in ('external_ports', 'internal_ports'):
+        if not _port_ok(params[port_option], allow_zero=False):
+            raise DirectPathError('%s: %r is not a port or range 1-65535' % (port_option, params[port_option]), cause='input')
+    hosts = parse_hosts(params['tailscale_hosts']) if params['state'] == 'present' else []
+    if params['state'] == 'absent' and params['tailscale_hosts']:
+        hosts = parse_hosts(params['tailscale_hosts'])
+    ours_now = [acl_line(host, params['external_ports'], params['internal_ports']) for host in hosts]
+    owned = set(record.get('acl', [])) | set(ours_now)
+    others = [line for line in current.acl if line not in owned]
+    desired = current.copy()
+    new_record = {
+        'turned_on': [name for name in record.get('turned_on', [])],
+        'added_interface': list(record.get('added_interface', [])),
+        'ext_iface_before': list(record.get('ext_iface_before', [])),
+        'acl': [],
+        'num_permuser_before': list(record.get('num_permuser_before', [])),
+    }
+
+    if params['state'] == 'present':
+        for iface in params['interfaces']:
+            if iface == 'wan' or iface == params['external_interface']:
+                raise DirectPathError('interfaces: %s is the external interface; NAT-PMP must listen only on internal '
+                                      'interfaces (the product refuses it too)' % iface, cause='input')
+        desired.acl = ours_now + others
+        new_record['acl'] = list(ours_now)
+        _turn_on(desired, new_record, 'enable')
+        _turn_on(desired, new_record, 'enable_natpmp')
+        _turn_on(desired, new_record, 'permdefault')
+        if params['enable_upnp']:
+            _turn_on(desired, new_record, 'enable_upnp')
+        elif 'enable_upnp' in new_record['turned_on']:
+            desired.enable_upnp = False
+            new_record['turned_on'].remove('enable_upnp')
+        elif current.enable_upnp:
+            plan.add_finding('UPnP IGD is on (not switched on by this module): any host the ACL allows may also map ports '
+                             'over UPnP; left as it is')
+        if desired.ext_iface != params['external_interface']:
+            if not new_record['ext_iface_before']:
+                new_record['ext_iface_before'] = [current.ext_iface]
+            desired.ext_iface = params['external_interface']
+        for iface in params['interfaces']:
+            if iface not in desired.iface_array:
+                desired.iface_array.append(iface)
+                new_record['added_interface'].append(iface)
+    else:
+        desired.acl = others
+        for name in ('enable_natpmp', 'enable_upnp', 'permdefault', 'enable'):
+            if name in new_record['turned_on']:
+                setattr(desired, name, False)
+        if desired.enable and not (desired.enable_upnp or desired.enable_natpmp):
+            # Someone else enabled the service: it needs one protocol, keep ours.
+            desired.enable_natpmp = True
+            plan.add_finding('PCP/NAT-PMP left on: the UPnP & NAT-PMP service was enabled by someone else and needs at '
+                             'least one protocol')
+        desired.iface_array = [iface for iface in desired.iface_array if iface not in new_record['added_interface']]
+        if new_record['ext_iface_before'] and desired.ext_iface == params['external_interface']:
+            desired.ext_iface = new_record['ext_iface_before'][0]
+        if new_record['num_permuser_before'] and desired.num_permuser is not None:
+            desired.num_permuser = new_record['num_permuser_before'][0]
+        new_record = {}
+
+    if desired.num_permuser is not None:
+        capacity = int(desired.num_permuser or 8)
+        if len(desired.acl) > capacity:
+            if new_record is not None and 'num_permuser_before' in new_record and not new_record['num_permuser_before']:
+                new_record['num_permuser_before'] = [current.num_permuser or '']
+            desired.num_permuser = str(len(desired.acl))
+
+    if params['state'] == 'present' and not desired.iface_array:
+        raise DirectPathError('interfaces: at least one internal interface is needed', cause='input')
+    errors = validate_settings(desired, max_prefix_min=plan_prefix_min(label))
+    if errors:
+        raise DirectPathError('the resulting %s UPnP & NAT-PMP settings would be rejected by the product: %s; nothing '
+                              'was changed' % (label, '; '.join(errors)), cause='input')
+
+    _compare_fields(plan, current, desired, label)
+    if params['state'] == 'present':
+        for host in hosts:
+            plan.add_exposure('NAT-PMP/PCP mappings, external ports %s (UDP and TCP) to %s internal ports %s, requested on %s'
+                              % (params['external_ports'], host.with_prefixlen, params['internal_ports'],
+                                 ', '.join(params['interfaces'])))
+        if desired.enable_upnp:
+            plan.add_exposure('UPnP IGD mappings for the same hosts and ports')
+        for line in others:
+            if line.startswith('allow '):
+                plan.add_exposure('ACL entry kept (not ours): %s' % line)
+    return desired, dict((key, value) for key, value in new_record.items() if value)
+
+
+def plan_prefix_min(label):
+    # pfSense accepts prefixes 1-32, OPNsense 0-32 (see validate_acl_line).
+    return 0 if label == 'OPNsense' else 1
+
+
+def _compare_fields(plan, current, desired, label):
+    plan.compare('enable', current.enable, desired.enable,
+                 finding='the %s UPnP & NAT-PMP service is %s' % (label, 'off' if not current.enable else 'on'))
+    plan.compare('enable_natpmp', current.enable_natpmp, desired.enable_natpmp,
+                 finding='PCP/NAT-PMP port mapping is %s' % ('off: Tailscale cannot ask for a mapping' if not current.enable_natpmp
+                                                             else 'on'))
+    plan.compare('enable_upnp', current.enable_upnp, desired.enable_upnp,
+                 finding='UPnP IGD port mapping is %s' % ('on' if current.enable_upnp else 'off'))
+    plan.compare('permdefault', current.permdefault, desired.permdefault,
+                 finding='default deny is %s' % ('off: hosts no ACL entry names may map ports' if not current.permdefault
+                                                 else 'on'))
+    plan.compare('ext_iface', current.ext_iface, desired.ext_iface,
+                 finding='external interface is %r' % current.ext_iface)
+    plan.compare('iface_array', current.iface_array, desired.iface_array,
+                 finding='internal interfaces are %s' % (', '.join(current.iface_array) or 'none'))
+    plan.compare('acl', current.acl, desired.acl,
+                 finding='the ACL entries do not match the Tailscale hosts')
+    if current.num_permuser is not None or desired.num_permuser is not None:
+        plan.compare('num_permuser', current.num_permuser, desired.num_permuser,
+                     finding='the number of ACL entries the product reads is too small')
+
+
+def run_natpmp_module(module, product, vendor, label, api_calls):
+    """The whole run of pfsense_natpmp / opnsense_natpmp; ``product`` is module_utils.pfsense or .opnsense."""
+    # Imported here: configxml imports nothing from this file, but keeping the
+    # engine import local makes the dependency direction obvious.
+    from ansible_collections.directpath.firewall.plugins.module_utils.configxml import (
+        ConfigXml, apply_with_rollback, read_record, write_record)
+    from ansible_collections.directpath.firewall.plugins.module_utils.remediation import Plan, run_plan
+
+    params = module.params
+    config = ConfigXml(params['config_path'], product.CONVENTION, params['backup_dir'],
+                       params.get('config_cache'), api_calls)
+    config.load()
+    version_text, dummy = product.read_version(params['version_file'])
+    current = product.read_upnp(config)
+    record = read_record(config, 'natpmp')
+    plan = Plan(vendor, 'natpmp', params['state'])
+    desired, new_record = plan_natpmp(plan, current, record, params, label)
+    plan.compare('ownership_record', record, new_record)
+    commands = params['apply_command'] if params['apply_command'] is not None else product.NATPMP_APPLY
+    extra = {'product_version': version_text, 'settings': desired.as_dict()}
+
+    def apply(current_plan):
+        product.write_upnp(config, desired)
+        write_record(config, 'natpmp', new_record)
+        apply_with_rollback(module, config, 'directpath.firewall %s_natpmp (state=%s)' % (vendor, params['state']),
+                            commands, api_calls)
+
+    run_plan(module, plan, apply, api_calls, result_extra=extra)

@@ -1,0 +1,129 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, DirectPath engineers
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r'''
+module: pfsense_natpmp
+short_description: NAT-PMP on pfSense, allowed only for the Tailscale hosts
+version_added: 0.1.0
+description:
+  - Tailscale's guidance for pfSense is to enable the UPnP & NAT-PMP service with B(Allow NAT-PMP Port Mapping), so
+    Tailscale nodes behind the firewall can ask for a port mapping and connect directly instead of through DERP.
+  - The module enables the service for PCP/NAT-PMP on the given internal interfaces, adds one ACL entry per Tailscale
+    host (C(allow <external ports> <host>/32 <internal ports>)) at the top of the ACL list, and turns on
+    B(Default Deny), so every other host is refused. Port ranges stay wide (default C(1024-65535)) because Tailscale
+    asks for random external ports; the address scope is what stays narrow.
+  - UPnP IGD is not switched on unless O(enable_upnp=true).
+  - Other ACL entries are kept, with their text and order. What the module switched on is recorded in
+    C(installedpackages/directpath_firewall/natpmp) in config.xml, so O(state=absent) removes our ACL entries and
+    switches off only what this module switched on.
+  - The module runs on the firewall. It edits C(config.xml) with pfSense's revision entry and backup copy, then runs
+    C(sync_package_miniupnpd()), which regenerates C(/var/etc/miniupnpd.conf), restarts the daemon and reloads the
+    filter. If that fails, the previous config.xml is restored and applied again, and the module fails.
+author:
+  - DirectPath engineers
+extends_documentation_fragment:
+  - directpath.firewall.pfsense
+  - directpath.firewall.pfsense.natpmp
+  - ansible.builtin.action_common_attributes
+attributes:
+  check_mode:
+    support: full
+    details: Only reads config.xml and the version file; nothing is written and no command is run.
+  diff_mode:
+    support: full
+    details: Shows each changed UPnP & NAT-PMP field and the ACL list before and after.
+  platform:
+    platforms: pfsense
+notes:
+  - "Default O(apply_command): C(/usr/local/bin/php -r 'require_once(\"config.inc\"); require_once(\"functions.inc\");
+    require_once(\"/usr/local/pkg/miniupnpd.inc\"); sync_package_miniupnpd();').
+    C(sync_package_miniupnpd()) ends with C(send_event(\"filter reload\"))."
+  - pfSense validates ACL prefixes as 1-32; the module writes nothing the UPnP page would refuse.
+seealso:
+  - name: Tailscale on pfSense
+    description: Tailscale's guidance this module implements.
+    link: https://tailscale.com/kb/1146/pfsense
+'''
+
+EXAMPLES = r'''
+- name: NAT-PMP for two Tailscale nodes on the LAN
+  directpath.firewall.pfsense_natpmp:
+    tailscale_hosts:
+      - 198.18.10.21
+      - 198.18.10.22
+    interfaces: [lan]
+
+- name: Audit only
+  directpath.firewall.pfsense_natpmp:
+    tailscale_hosts: [198.18.10.21]
+  check_mode: true
+  register: natpmp
+
+- name: Roll back what the module enabled
+  directpath.firewall.pfsense_natpmp:
+    state: absent
+'''
+
+RETURN = r'''
+product_version:
+  description: Content of the version file.
+  returned: success
+  type: str
+  sample: 2.7.2-RELEASE
+settings:
+  description: The UPnP & NAT-PMP settings after the run (or that a run would leave, in check mode).
+  returned: success
+  type: dict
+  sample:
+    enable: true
+    enable_natpmp: true
+    enable_upnp: false
+    permdefault: true
+    ext_iface: wan
+    iface_array: [lan]
+    acl: ["allow 1024-65535 198.18.10.21/32 1024-65535"]
+    num_permuser: null
+api_calls:
+  description: File reads and writes (config.xml write and each apply command count as writes).
+  returned: always
+  type: dict
+  sample: {"reads": 1, "writes": 0}
+compliance:
+  description: The compliance record the audit report collects (see docs/audit.md).
+  returned: always
+  type: dict
+  sample:
+    vendor: pfsense
+    workaround: natpmp
+    status: drift
+    state: present
+    applied: false
+    findings: ["PCP/NAT-PMP port mapping is off: Tailscale cannot ask for a mapping"]
+    exposure: ["NAT-PMP/PCP mappings, external ports 1024-65535 (UDP and TCP) to 198.18.10.21/32 internal ports 1024-65535, requested on lan"]
+diff:
+  description: Changed fields before and after.
+  returned: when diff mode is on
+  type: dict
+'''
+
+from ansible_collections.directpath.firewall.plugins.module_utils import pfsense
+from ansible_collections.directpath.firewall.plugins.module_utils.miniupnpd import NATPMP_SPEC, run_natpmp_module
+from ansible_collections.directpath.firewall.plugins.module_utils.remediation import ApiCalls, guard
+
+VENDOR = 'pfsense'
+
+
+def main():
+    module = pfsense.ONBOX_SPEC.merge(NATPMP_SPEC).create_ansible_module()
+    api_calls = ApiCalls()
+    guard(module, VENDOR, 'natpmp', api_calls,
+          lambda: run_natpmp_module(module, pfsense, VENDOR, 'pfSense', api_calls))
+
+
+if __name__ == '__main__':
+    main()

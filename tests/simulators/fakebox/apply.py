@@ -1,0 +1,415 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, DirectPath engineers
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The fake box's apply command: what pfSense's/OPNsense's apply PHP does.
+
+Copied into each fake box as ``bin/apply`` and run by the modules through their
+``apply_command`` option, exactly as they run the product's command on a real
+box. Standalone on purpose (standard library only, no collection imports).
+
+Actions:
+  sync_package_miniupnpd   pfSense: miniupnpd.inc sync_package_miniupnpd(), which
+                           ends with send_event("filter reload")
+  filter_configure         pfSense: firewall_nat_out.inc applyoutNATrules()
+  miniupnpd_configure_do   OPNsense: plugins.inc.d/miniupnpd.inc miniupnpd_configure_do()
+  configctl_filter_reload  OPNsense: configctl filter reload
+
+Each run validates the stored settings with the checks of the product's GUI
+page (pfSense validate_form_miniupnpd, OPNsense services_upnp.php and the
+outbound NAT edit pages): stricter than the real apply, which trusts the GUI,
+so a module that stores what the GUI would refuse is caught here. The apply
+never changes config.xml. Every invocation appends one JSON line to
+``journal.jsonl``. Faults come from ``faults.json`` (see FakeBox.inject).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import ipaddress
+import json
+import os
+import sys
+import time
+import xml.etree.ElementTree as ET
+
+BOX = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+class ApplyError(Exception):
+    pass
+
+
+def load_box():
+    with open(os.path.join(BOX, 'box.json')) as handle:
+        return json.load(handle)
+
+
+def text(node, path, default=None):
+    if node is None:
+        return default
+    element = node.find(path)
+    if element is None:
+        return default
+    return element.text or ''
+
+
+def read_config(box):
+    path = os.path.join(BOX, box['config_path'])
+    try:
+        with open(path, 'rb') as handle:
+            data = handle.read()
+        return ET.fromstring(data), hashlib.sha256(data).hexdigest()
+    except (OSError, ET.ParseError) as error:
+        # pfSense: config_read_file() -> "XML error"; OPNsense: ConfigException.
+        raise ApplyError('config.xml could not be parsed: %s' % error)
+
+
+def interface_map(root):
+    out = {}
+    for element in root.find('interfaces') if root.find('interfaces') is not None else []:
+        out[element.tag] = {'if': text(element, 'if', ''), 'ipaddr': text(element, 'ipaddr', ''),
+                            'subnet': text(element, 'subnet', '')}
+    return out
+
+
+# ---- miniupnpd settings, product by product ------------------------------------------------
+
+def upnp_settings(box, root):
+    node = root.find('installedpackages/miniupnpd/config')
+    if box['product'] == 'pfsense':
+        flag = lambda name: text(node, name) == 'on'  # noqa: E731  (miniupnpd.inc compares == 'on')
+        acl = [text(row, 'permuser', '').strip() for row in (node.findall('row') if node is not None else [])]
+        num = None
+    else:
+        flag = lambda name: text(node, name) is not None and text(node, name) not in ('', '0')  # noqa: E731
+        num = text(node, 'num_permuser', '') or ''
+        count = int(num) if num.isdigit() and int(num) > 0 else 8
+        acl = [(text(node, 'permuser%d' % i, '') or '').strip() for i in range(1, count + 1)]
+    return {
+        'present': node is not None,
+        'enable': flag('enable'), 'enable_upnp': flag('enable_upnp'), 'enable_natpmp': flag('enable_natpmp'),
+        'permdefault': flag('permdefault'), 'logpackets': flag('logpackets'), 'sysuptime': flag('sysuptime'),
+        'ipv6_disable': flag('ipv6_disable'),
+        'ext_iface': text(node, 'ext_iface', '') or '',
+        'iface_array': [i for i in (text(node, 'iface_array', '') or '').split(',') if i],
+        'acl': [line for line in acl if line],
+        'num_permuser': num,
+        'overridewanip': text(node, 'overridewanip', '') or '',
+        'download': text(node, 'download', '') or '', 'upload': text(node, 'upload', '') or '',
+        'friendly_name': text(node, 'friendly_name', '') or '',
+        'allow_third_party_mapping': text(node, 'allow_third_party_mapping', '') or '',
+        'upnp_igd_compat': text(node, 'upnp_igd_compat', 'igdv1') or 'igdv1',
+        'stun_host': text(node, 'stun_host', '') or '', 'stun_port': text(node, 'stun_port', '') or '',
+        'overridesubnet': text(node, 'overridesubnet', '') or '',
+    }
+
+
+def port_ok(value, numeric):
+    for part in value.split('-'):
+        if numeric and not part.isdigit():
+            return False
+        try:
+            number = int(part)
+        except ValueError:
+            return False
+        if number < 0 or number > 65535:
+            return False
+    return True
+
+
+def ip_ok(value, prefix_min):
+    parts = value.split('/')
+    if len(parts) == 2:
+        if not parts[1].isdigit() or not prefix_min <= int(parts[1]) <= 32:
+            return False
+    elif len(parts) != 1:
+        return False
+    try:
+        ipaddress.ip_address(parts[0])
+    except ValueError:
+        return False
+    return True
+
+
+def validate_upnp(box, settings):
+    """The GUI page's checks (pfSense validate_form_miniupnpd / OPNsense services_upnp.php)."""
+    errors = []
+    opn = box['product'] == 'opnsense'
+    if settings['enable'] and not (settings['enable_upnp'] or settings['enable_natpmp']):
+        errors.append("At least one of 'UPnP IGD' or 'PCP/NAT-PMP' must be allowed")
+    if settings['enable'] and opn and not settings['iface_array']:
+        errors.append('You must specify at least one internal interface.')
+    for iface in settings['iface_array']:
+        if iface == 'wan':
+            errors.append("It is a security risk to specify WAN in the 'Interface' field")
+        elif iface == settings['ext_iface']:
+            errors.append('You cannot select the external interface as an internal interface.')
+    for number, line in enumerate(settings['acl'], 1):
+        perm = line.split(' ')
+        if len(perm) != 4:
+            errors.append("You must follow the specified format in the 'ACL Entries %d' field" % number)
+            continue
+        if perm[0] not in ('allow', 'deny'):
+            errors.append("You must begin with allow or deny in the 'ACL Entries %d' field" % number)
+        if not port_ok(perm[1], opn) or not port_ok(perm[3], opn):
+            errors.append("You must specify a port or port range between 0 and 65535 in the 'ACL Entries %d' field" % number)
+        if not ip_ok(perm[2], 0 if opn else 1):
+            errors.append("You must specify a valid IP address in the 'ACL Entries %d' field" % number)
+    if (settings['download'] and not settings['upload']) or (settings['upload'] and not settings['download']):
+        errors.append("You must fill in both 'Maximum Download Speed' and 'Maximum Upload Speed' fields")
+    if errors:
+        raise ApplyError('; '.join(errors))
+
+
+def upnp_uuid(mac):
+    # miniupnpd.inc upnp_uuid(): md5 of the MAC cut as 8-4-4-4-12, skipping
+    # characters 8, 12, 16 and 20 exactly like the PHP substr() calls do.
+    digest = hashlib.md5(mac.encode()).hexdigest()
+    return '%s-%s-%s-%s-%s' % (digest[0:8], digest[9:13], digest[13:17], digest[17:21], digest[21:33])
+
+
+def render_pfsense(box, root, settings):
+    """sync_package_miniupnpd(): the text of /var/etc/miniupnpd.conf, or None (service stopped)."""
+    ifaces = interface_map(root)
+    ext = ifaces.get(settings['ext_iface'] or 'wan', ifaces.get('wan'))['if']
+    lines = ['ext_ifname=%s' % ext, 'port=2189']
+    if not (settings['enable'] and settings['iface_array']):
+        return None
+    active = []
+    for iface in settings['iface_array']:
+        if iface == settings['ext_iface'] or iface not in ifaces:
+            continue
+        if ifaces[iface]['ipaddr']:
+            lines.append('listening_ip=%s' % ifaces[iface]['if'])
+            active.append(iface)
+    if not active:
+        return None
+    if settings['overridewanip']:
+        lines.append('ext_ip=%s' % settings['overridewanip'])
+    if settings['download'] and settings['upload']:
+        lines.append('bitrate_down=%d' % (int(settings['download']) * 1000))
+        lines.append('bitrate_up=%d' % (int(settings['upload']) * 1000))
+    if settings['logpackets']:
+        lines.append('packet_log=yes')
+    if settings['sysuptime']:
+        lines.append('system_uptime=yes')
+    lines.append('secure_mode=yes')
+    webgui = root.find('system/webgui')
+    if text(webgui, 'protocol'):
+        port = text(webgui, 'port', '')
+        lines.append('presentation_url=%s://%s%s/' % (text(webgui, 'protocol'), ifaces[active[0]]['ipaddr'],
+                                                      ':' + port if port else ''))
+    uuid = upnp_uuid(box['macs'].get(ext, ''))
+    lines.append('uuid=%s' % uuid)
+    lines.append('serial=%s' % uuid[0:8].upper())
+    lines.append('model_number=%s' % box['version'])
+    lines.extend(settings['acl'])
+    if settings['permdefault']:
+        lines.append('deny 1-65535 0.0.0.0/0 1-65535')
+    lines.append('enable_upnp=%s' % ('yes' if settings['enable_upnp'] else 'no'))
+    lines.append('enable_pcp_pmp=%s' % ('yes' if settings['enable_natpmp'] else 'no'))
+    return '\n'.join(lines) + '\n'
+
+
+def render_opnsense(box, root, settings):
+    """miniupnpd_configure_do(): the text of /var/etc/miniupnpd.conf, or None."""
+    if not settings['enable']:
+        return None
+    ifaces = interface_map(root)
+    if settings['ext_iface'] not in ifaces:
+        # get_real_interface() returned its input: "failed." and nothing written.
+        raise ApplyError('miniupnpd: could not resolve the external interface %r' % settings['ext_iface'])
+    lines = ['ext_ifname=%s' % ifaces[settings['ext_iface']]['if'], 'http_port=2189']
+    active = []
+    for iface in settings['iface_array']:
+        if iface == settings['ext_iface'] or iface not in ifaces:
+            continue
+        if ifaces[iface]['ipaddr']:
+            suffix = '/%s' % settings['overridesubnet'] if settings['overridesubnet'] else ''
+            lines.append('listening_ip=%s%s' % (ifaces[iface]['if'], suffix))
+            active.append(iface)
+    if not active:
+        return None
+    if settings['overridewanip']:
+        lines.append('ext_ip=%s' % settings['overridewanip'])
+    if settings['stun_host']:
+        lines.extend(['ext_perform_stun=allow-filtered', 'ext_stun_host=%s' % settings['stun_host'],
+                      'ext_stun_port=%s' % (settings['stun_port'] or '3478')])
+    if settings['download'] and settings['upload']:
+        lines.append('bitrate_down=%d' % (int(settings['download']) * 1000))
+        lines.append('bitrate_up=%d' % (int(settings['upload']) * 1000))
+    third = settings['allow_third_party_mapping']
+    lines.append('secure_mode=%s' % ('no' if third in ('1', 'upnp-igd') else 'yes'))
+    lines.append('pcp_allow_thirdparty=%s' % ('yes' if third in ('1', 'pcp') else 'no'))
+    if settings['ipv6_disable']:
+        lines.append('ipv6_disable=yes')
+    if settings['logpackets']:
+        lines.append('packet_log=yes')
+    webgui = root.find('system/webgui')
+    if text(webgui, 'protocol'):
+        port = text(webgui, 'port', '')
+        lines.append('presentation_url=%s://%s%s/' % (text(webgui, 'protocol'), ifaces[active[0]]['ipaddr'],
+                                                      ':' + port if port else ''))
+    name = settings['friendly_name']
+    name = name.replace('&', '&amp;').replace('<', '&lt;').replace('>', '&gt;') if name else 'OPNsense UPnP IGD &amp; PCP'
+    lines.append('friendly_name=%s' % name)
+    uuid = upnp_uuid(box['macs'].get(ifaces['wan']['if'], ''))
+    lines.append('uuid=%s' % uuid)
+    lines.append('serial=%s' % uuid[0:8].upper())
+    lines.append('model_number=%s' % box['version'])
+    lines.extend(settings['acl'])
+    if settings['permdefault']:
+        lines.append('deny 1-65535 0.0.0.0/0 1-65535')
+    lines.append('enable_upnp=%s' % ('yes' if settings['enable_upnp'] else 'no'))
+    lines.append('enable_pcp_pmp=%s' % ('yes' if settings['enable_natpmp'] else 'no'))
+    if settings['upnp_igd_compat'] == 'igdv1':
+        lines.append('force_igd_desc_v1=yes')
+    lines.append('lease_file=/var/run/miniupnpd.leases')
+    lines.append('lease_file6=/var/run/miniupnpd.leases-ipv6')
+    return '\n'.join(lines) + '\n'
+
+
+# ---- outbound NAT ------------------------------------------------------------------------------
+
+NAT_MODES = ('automatic', 'hybrid', 'advanced', 'disabled')
+PORT_PROTOCOLS = ('udp', 'tcp', 'tcp/udp', 'any', '')
+
+
+def aliases(root):
+    names = set()
+    for alias in root.findall('aliases/alias'):
+        names.add(text(alias, 'name', ''))
+    return names
+
+
+def network_ok(value, root, ipprotocol):
+    if value in ('any', '(self)') or value in aliases(root) or value in interface_map(root):
+        return True
+    try:
+        network = ipaddress.ip_network(value, strict=False)
+    except ValueError:
+        return False
+    return ipprotocol in ('', 'inet46') or (network.version == 4) == (ipprotocol == 'inet')
+
+
+def validate_nat(box, root):
+    """The outbound NAT edit pages' checks for every stored rule (saveoutNATrule / firewall_nat_out_edit.php)."""
+    errors = []
+    outbound = root.find('nat/outbound')
+    if outbound is None:
+        return 'automatic', 0
+    mode = text(outbound, 'mode', 'automatic') or 'automatic'
+    if mode not in NAT_MODES:
+        errors.append('invalid outbound NAT mode %r' % mode)
+    ifaces = interface_map(root)
+    rules = outbound.findall('rule')
+    for number, rule in enumerate(rules):
+        where = 'outbound NAT rule %d (%s)' % (number, text(rule, 'descr', ''))
+        if text(rule, 'interface', '') not in ifaces:
+            errors.append('%s: interface %r does not exist' % (where, text(rule, 'interface', '')))
+        ipprotocol = text(rule, 'ipprotocol', '') or ''
+        allowed = ('inet', 'inet6') if box['product'] == 'opnsense' else ('inet', 'inet6', 'inet46', '')
+        if ipprotocol not in allowed:
+            errors.append('%s: invalid address family %r' % (where, ipprotocol))
+        protocol = text(rule, 'protocol', '') or ''
+        if protocol not in ('', 'any', 'tcp', 'udp', 'tcp/udp', 'icmp', 'esp', 'ah', 'gre', 'ipv6', 'igmp', 'pim', 'ospf'):
+            errors.append('%s: invalid protocol %r' % (where, protocol))
+        if not network_ok(text(rule, 'source/network', '') or '', root, ipprotocol):
+            errors.append('%s: A valid source must be specified.' % where)
+        if rule.find('staticnatport') is not None and protocol not in PORT_PROTOCOLS:
+            errors.append('%s: static port needs a protocol with ports' % where)
+        if rule.find('eimnat') is not None and box['product'] == 'pfsense' and not box.get('eim'):
+            errors.append('%s: this version has no endpoint-independent mapping' % where)
+    if errors:
+        raise ApplyError('; '.join(errors))
+    return mode, len(rules)
+
+
+# ---- the command -------------------------------------------------------------------------------
+
+def take_fault(action):
+    path = os.path.join(BOX, 'faults.json')
+    if not os.path.exists(path):
+        return None
+    with open(path) as handle:
+        faults = json.load(handle)
+    for name, fault in list(faults.items()):
+        if fault.get('action', 'any') not in ('any', action):
+            continue
+        if fault.get('remaining', 0) <= 0:
+            continue
+        fault['remaining'] -= 1
+        with open(path, 'w') as handle:
+            json.dump(faults, handle)
+        return name, fault
+    return None
+
+
+def write_state(name, data):
+    path = os.path.join(BOX, 'var', 'run', name)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, 'w') as handle:
+        json.dump(data, handle, indent=1, sort_keys=True)
+
+
+def run(action):
+    box = load_box()
+    fault = take_fault(action)
+    if fault and fault[0] == 'config_unreadable':
+        raise ApplyError('config.xml could not be parsed: injected fault')
+    root, digest = read_config(box)
+    if fault and fault[0] == 'apply_fail':
+        raise ApplyError(fault[1].get('message') or 'injected apply failure')
+    result = {'config_sha256': digest}
+    conf_path = os.path.join(BOX, 'var', 'etc', 'miniupnpd.conf')
+    if action in ('sync_package_miniupnpd', 'miniupnpd_configure_do'):
+        settings = upnp_settings(box, root)
+        validate_upnp(box, settings)
+        render = render_pfsense if box['product'] == 'pfsense' else render_opnsense
+        conf = render(box, root, settings)
+        os.makedirs(os.path.dirname(conf_path), exist_ok=True)
+        if conf is None:
+            if os.path.exists(conf_path):
+                os.unlink(conf_path)
+            write_state('miniupnpd.json', {'running': False})
+        else:
+            with open(conf_path, 'w') as handle:
+                handle.write(conf)
+            write_state('miniupnpd.json', {'running': True, 'conf_sha256': hashlib.sha256(conf.encode()).hexdigest()})
+        result['miniupnpd'] = 'running' if conf else 'stopped'
+    if action in ('sync_package_miniupnpd', 'filter_configure', 'configctl_filter_reload'):
+        mode, count = validate_nat(box, root)
+        write_state('filter.json', {'nat_mode': mode, 'outbound_rules': count, 'config_sha256': digest})
+        result['filter'] = 'reloaded'
+    return result
+
+
+def journal(entry):
+    with open(os.path.join(BOX, 'journal.jsonl'), 'a') as handle:
+        handle.write(json.dumps(entry, sort_keys=True) + '\n')
+
+
+def main(argv):
+    if len(argv) != 2 or argv[1] not in ('sync_package_miniupnpd', 'filter_configure', 'miniupnpd_configure_do',
+                                         'configctl_filter_reload'):
+        sys.stderr.write('usage: apply sync_package_miniupnpd|filter_configure|miniupnpd_configure_do|'
+                         'configctl_filter_reload\n')
+        return 2
+    entry = {'time': time.time(), 'action': argv[1], 'kind': 'write'}
+    try:
+        entry.update(run(argv[1]))
+        entry['ok'] = True
+        journal(entry)
+        sys.stdout.write('done.\n')
+        return 0
+    except ApplyError as error:
+        entry.update({'ok': False, 'error': str(error)})
+        journal(entry)
+        sys.stderr.write('%s\n' % error)
+        return 1
+
+
+if __name__ == '__main__':
+    sys.exit(main(sys.argv))
