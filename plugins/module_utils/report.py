@@ -498,6 +498,7 @@ ul { margin: 0; padding-left: 1.1rem; }
 .note-warning { border-left: 4px solid #d08a00; padding: .4rem .8rem; background: #fff8e6; }
 .note-info { border-left: 4px solid #4a78c2; padding: .4rem .8rem; background: #eef4fd; }
 .meta { color: #555d6b; }
+.host { white-space: nowrap; }
 '''
 
 
@@ -554,7 +555,7 @@ def render_html(report):
     ])
     for device in report['devices']:
         out.append('<tr data-host="%s">%s%s%s%s%s%s</tr>' % (
-            _h(device['host']), '<td>%s</td>' % _h(device['host']), '<td>%s</td>' % _h(device['firewall']),
+            _h(device['host']), '<td class="host">%s</td>' % _h(device['host']), '<td>%s</td>' % _h(device['firewall']),
             '<td>%s</td>' % _h(device['vendor']), '<td>%s</td>' % _h(device['expected'] or 'unknown'),
             '<td>%s</td>' % _h(device['guidance_workaround'] or 'unknown'), _status_cell(device['status'])))
     out.extend([
@@ -570,7 +571,7 @@ def render_html(report):
                 findings.append(record['msg'])
             out.append('<tr data-host="%s" data-vendor="%s" data-workaround="%s">%s%s%s%s%s%s%s%s</tr>' % (
                 _h(device['host']), _h(record['vendor']), _h(record['workaround']),
-                '<td>%s</td>' % _h(device['host']), '<td>%s</td>' % _h(record['workaround']), _status_cell(record['status']),
+                '<td class="host">%s</td>' % _h(device['host']), '<td>%s</td>' % _h(record['workaround']), _status_cell(record['status']),
                 '<td>%s</td>' % _h_list(findings), '<td>%s</td>' % _h_list(record['exposure']),
                 '<td>%s</td>' % _h_list(record['advice']), '<td>%s</td>' % _h(record['next_step']),
                 '<td>%s</td>' % _h(_calls(record))))
