@@ -88,3 +88,29 @@ options:
     choices: [present, absent]
     default: present
 '''
+
+    # Options of opnsense_static_port (mirrors STATIC_PORT_SPEC in module_utils/static_port.py).
+    STATIC_PORT = r'''
+options:
+  tailscale_hosts:
+    description:
+      - Addresses (IPv4 and/or IPv6, one address each) of the Tailscale nodes behind the firewall.
+      - Outbound UDP from these addresses gets the stable mapping; nothing else does.
+      - Required with O(state=present).
+    type: list
+    elements: str
+  interface:
+    description: The outbound (WAN) interface the rule applies to, by config.xml name.
+    type: str
+    default: wan
+  tailnet_randomize_client_port:
+    description:
+      - What the tailnet policy file says about C(randomizeClientPort), if you know (the tailnet_policy module manages it).
+      - Unless V(true), a static-port result carries advice to set it; V(false) adds a finding.
+    type: bool
+  state:
+    description: V(present) keeps our rule(s); V(absent) removes them.
+    type: str
+    choices: [present, absent]
+    default: present
+'''

@@ -138,7 +138,7 @@ def write_upnp(config, settings):
 
 # ---- outbound NAT ---------------------------------------------------------------------------
 
-OUR_DESCR = 'directpath.firewall: Tailscale hosts, UDP static port (managed by Ansible)'
+OUR_DESCR = 'directpath.firewall: Tailscale hosts, stable UDP mapping (managed by Ansible)'
 ALIAS_NAME = 'directpath_tailscale'
 
 
@@ -190,6 +190,8 @@ def build_rule(view, user):
         ET.SubElement(rule, 'staticnatport').text = ''
     if view['eimnat']:
         ET.SubElement(rule, 'eimnat').text = ''
+    if view['ipprotocol'] != 'inet46':
+        ET.SubElement(rule, 'ipprotocol').text = view['ipprotocol']
     ET.SubElement(rule, 'protocol').text = view['protocol']
     ET.SubElement(ET.SubElement(rule, 'destination'), 'any').text = ''
     for stamp in ('created', 'updated'):
