@@ -20,7 +20,7 @@ description:
   - This callback must be enabled, for example with C(ANSIBLE_CALLBACKS_ENABLED=directpath.firewall.audit_report) or
     C(callbacks_enabled = directpath.firewall.audit_report) in the C([defaults]) section of C(ansible.cfg).
 author:
-  - DirectPath engineers
+  - DirectPath engineers (@directpath)
 requirements:
   - enable in the configuration (C(callbacks_enabled))
 options:
@@ -195,4 +195,3 @@ def _check_mode(result):
     if isinstance(value, bool):
         return value
     return None
-

@@ -336,20 +336,20 @@ def cross_vendor_notes(devices):
         notes.append({
             'id': 'randomize_client_port_conflict',
             'level': 'warning',
-            'text': ('This fleet mixes workarounds that need opposite randomizeClientPort settings: static-port NAT '
-                     '(pfSense/OPNsense) and the Fortinet workaround want it on (%s); the PAN-OS selective source-port rule '
-                     'for UDP 41641 needs it off (%s). ' % (', '.join(wanting), ', '.join(conflicting)))
-                    + scoped % ', '.join(wanting),
+            'text': (('This fleet mixes workarounds that need opposite randomizeClientPort settings: static-port NAT '
+                      '(pfSense/OPNsense) and the Fortinet workaround want it on (%s); the PAN-OS selective source-port rule '
+                      'for UDP 41641 needs it off (%s). ' % (', '.join(wanting), ', '.join(conflicting)))
+                     + scoped % ', '.join(wanting)),
             'hosts': wanting + conflicting,
         })
     elif wanting and maybe_conflicting:
         notes.append({
             'id': 'randomize_client_port_possible_conflict',
             'level': 'warning',
-            'text': ('PAN-OS on %s is older than 11.1.1 and needs a manual workaround; if you choose the selective '
-                     'source-port rule for UDP 41641, it needs randomizeClientPort off, while %s want it on. '
-                     % (', '.join(maybe_conflicting), ', '.join(wanting)))
-                    + scoped % ', '.join(wanting),
+            'text': (('PAN-OS on %s is older than 11.1.1 and needs a manual workaround; if you choose the selective '
+                      'source-port rule for UDP 41641, it needs randomizeClientPort off, while %s want it on. '
+                      % (', '.join(maybe_conflicting), ', '.join(wanting)))
+                     + scoped % ', '.join(wanting)),
             'hosts': wanting + maybe_conflicting,
         })
     elif wanting:
@@ -448,8 +448,8 @@ def render_markdown(report):
         '|---|---|---|---|',
     ]
     for status in STATUS_SEVERITY:
-        lines.append('| %s | %d | %d | %s |' % (status, summary['devices_by_status'][status], summary['records_by_status'][status],
-                                               _md(STATUS_MEANING[status])))
+        lines.append('| %s | %d | %d | %s |' % (
+            status, summary['devices_by_status'][status], summary['records_by_status'][status], _md(STATUS_MEANING[status])))
     lines.extend(['', '| Host | Firewall | Workaround | Status | API calls (r/w) |', '|---|---|---|---|---|'])
     for device in report['devices']:
         for record in device['records']:

@@ -22,7 +22,7 @@ description:
     that vendor yet, so the audit report says what to apply by hand instead of skipping the firewall silently.
   - An unknown O(vendor) fails with the list of known vendors (and a compliance record with status C(error)).
 author:
-  - DirectPath engineers
+  - DirectPath engineers (@directpath)
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
 attributes:
