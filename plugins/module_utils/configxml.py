@@ -30,7 +30,6 @@ from __future__ import annotations
 import os
 import pwd
 import shlex
-import shutil
 import tempfile
 import time
 import xml.etree.ElementTree as ET

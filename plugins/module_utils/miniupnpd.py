@@ -190,7 +190,7 @@ def plan_natpmp(plan, current, record, params, label):
     others = [line for line in current.acl if line not in owned]
     desired = current.copy()
     new_record = {
-        'turned_on': [name for name in record.get('turned_on', [])],
+        'turned_on': list(record.get('turned_on', [])),
         'added_interface': list(record.get('added_interface', [])),
         'ext_iface_before': list(record.get('ext_iface_before', [])),
         'acl': [],

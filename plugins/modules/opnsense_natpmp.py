@@ -29,7 +29,7 @@ description:
   - OPNsense reads only C(permuser1) to C(permuser<num_permuser>) (default 8); when more entries are needed the
     module raises C(num_permuser) and restores it with O(state=absent).
 author:
-  - DirectPath engineers
+  - DirectPath engineers (@directpath)
 extends_documentation_fragment:
   - directpath.firewall.opnsense
   - directpath.firewall.opnsense.natpmp

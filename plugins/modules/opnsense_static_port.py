@@ -26,7 +26,7 @@ description:
   - A failed apply is reported; on the config.xml path the previous file is restored and applied again, on the API
     path our rule changes are undone through the API and applied again (26.7 has no savepoint/revert any more).
 author:
-  - DirectPath engineers
+  - DirectPath engineers (@directpath)
 extends_documentation_fragment:
   - directpath.firewall.opnsense
   - directpath.firewall.opnsense.static_port
@@ -49,8 +49,8 @@ options:
     default: https://127.0.0.1
   api_key:
     description:
-      - API key (HTTP basic auth user) of a user with the privilege C(Firewall: Source NAT) (or C(Firewall: NAT:
-        Outbound)) and C(Firewall: Apply). Needed on OPNsense 26.7 and later.
+      - "API key (HTTP basic auth user) of a user with the privileges of the Firewall: Source NAT page and its API
+        (C(api/firewall/source_nat/*)). Needed on OPNsense 26.7 and later."
       - If not set, the environment variable E(OPNSENSE_API_KEY) is used.
     type: str
   api_secret:

@@ -25,7 +25,7 @@ description:
     C(sync_package_miniupnpd()), which regenerates C(/var/etc/miniupnpd.conf), restarts the daemon and reloads the
     filter. If that fails, the previous config.xml is restored and applied again, and the module fails.
 author:
-  - DirectPath engineers
+  - DirectPath engineers (@directpath)
 extends_documentation_fragment:
   - directpath.firewall.pfsense
   - directpath.firewall.pfsense.natpmp

@@ -26,7 +26,7 @@ description:
   - The change is written to config.xml with pfSense's revision entry and backup copy and applied with
     C(filter_configure()); if the apply fails, the previous config.xml is restored and applied again.
 author:
-  - DirectPath engineers
+  - DirectPath engineers (@directpath)
 extends_documentation_fragment:
   - directpath.firewall.pfsense
   - directpath.firewall.pfsense.static_port

@@ -79,11 +79,13 @@ def interface_map(root):
 def upnp_settings(box, root):
     node = root.find('installedpackages/miniupnpd/config')
     if box['product'] == 'pfsense':
-        flag = lambda name: text(node, name) == 'on'  # noqa: E731  (miniupnpd.inc compares == 'on')
+        def flag(name):
+            return text(node, name) == 'on'  # miniupnpd.inc compares == 'on'
         acl = [text(row, 'permuser', '').strip() for row in (node.findall('row') if node is not None else [])]
         num = None
     else:
-        flag = lambda name: text(node, name) is not None and text(node, name) not in ('', '0')  # noqa: E731
+        def flag(name):
+            return text(node, name) is not None and text(node, name) not in ('', '0')  # PHP empty()/isset()
         num = text(node, 'num_permuser', '') or ''
         count = int(num) if num.isdigit() and int(num) > 0 else 8
         acl = [(text(node, 'permuser%d' % i, '') or '').strip() for i in range(1, count + 1)]
