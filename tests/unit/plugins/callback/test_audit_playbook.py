@@ -97,25 +97,17 @@ def run_playbook(tmp_path, name, prefix, extra_args=()):
         return process, json.load(stream)
 
 
-@pytest.fixture(scope='module')
-def audit(tmp_path_factory):
-    tmp_path = tmp_path_factory.mktemp('audit')
-    return run_playbook(tmp_path, 'audit', 'audit-before')
-
-
 def devices_of(report):
     return dict((device['host'], device) for device in report['devices'])
 
 
-def test_audit_reports_every_guidance_row_and_the_unknown_vendor(audit):
-    dummy, report = audit
+def check_every_guidance_row_and_the_unknown_vendor_are_reported(report):
     hosts = set(devices_of(report))
     assert hosts == set(['fw-%s' % vendor for vendor in known_vendors()] + ['fw-unknown'])
     assert 'node-not-a-firewall' not in hosts
 
 
-def test_audit_forces_check_mode_without_the_check_flag(audit):
-    dummy, report = audit
+def check_audit_forces_check_mode_without_the_check_flag(report):
     assert report['run_mode'] == 'check'
     for device in report['devices']:
         for record in device['records']:
@@ -123,31 +115,29 @@ def test_audit_forces_check_mode_without_the_check_flag(audit):
             assert record['check_mode'] is True, (device['host'], record)
 
 
-@pytest.mark.parametrize('vendor, status', [('checkpoint', 'not_applicable'), ('sophos', 'not_applicable'),
-                                            ('cisco_umbrella', 'no_workaround')])
-def test_rows_without_device_api_get_their_status(audit, vendor, status):
-    device = devices_of(audit[1])['fw-%s' % vendor]
-    assert [(record['workaround'], record['status']) for record in device['records']] == [('none', status)]
-    assert device['records'][0]['advice'] == list(GUIDANCE[vendor]['caveats'])
+def check_rows_without_device_api_get_their_status(report):
+    for vendor, status in (('checkpoint', 'not_applicable'), ('sophos', 'not_applicable'), ('cisco_umbrella', 'no_workaround')):
+        device = devices_of(report)['fw-%s' % vendor]
+        assert [(record['workaround'], record['status']) for record in device['records']] == [('none', status)], vendor
+        assert device['records'][0]['advice'] == list(GUIDANCE[vendor]['caveats'])
 
 
-@pytest.mark.parametrize('vendor', sorted(vendor for vendor, row in GUIDANCE.items() if row['role']))
-def test_vendor_rows_go_to_their_role_or_are_reported_not_implemented(audit, vendor):
-    device = devices_of(audit[1])['fw-%s' % vendor]
-    role = GUIDANCE[vendor]['role']
-    if role_exists(role):
-        # The role ran against a closed port: whatever it says, it is not the "not implemented" record.
-        assert device['records'], vendor
-        assert not any('no module for' in ' '.join(record['findings']) for record in device['records'])
-    else:
-        assert sorted(record['workaround'] for record in device['records']) == sorted(GUIDANCE[vendor]['workarounds'])
-        for record in device['records']:
-            assert record['status'] == 'manual'
-            assert record['findings'][0].startswith('no module for %s in this version of directpath.firewall; apply by hand: ' % vendor)
+def check_vendor_rows_go_to_their_role_or_are_reported_not_implemented(report):
+    for vendor in sorted(vendor for vendor, row in GUIDANCE.items() if row['role']):
+        device = devices_of(report)['fw-%s' % vendor]
+        role = GUIDANCE[vendor]['role']
+        if role_exists(role):
+            # The role ran against a closed port: whatever it says, it is not the "not implemented" record.
+            assert device['records'], vendor
+            assert not any('no module for' in ' '.join(record['findings']) for record in device['records']), vendor
+        else:
+            assert sorted(record['workaround'] for record in device['records']) == sorted(GUIDANCE[vendor]['workarounds'])
+            for record in device['records']:
+                assert record['status'] == 'manual', vendor
+                assert record['findings'][0].startswith('no module for %s in this version of directpath.firewall; apply by hand: ' % vendor)
 
 
-def test_unknown_vendor_fails_with_the_list_of_known_vendors(audit):
-    process, report = audit
+def check_unknown_vendor_fails_with_the_list_of_known_vendors(process, report):
     record = devices_of(report)['fw-unknown']['records'][0]
     assert record['status'] == 'error'
     assert record['msg'].endswith('known vendors: ' + ', '.join(known_vendors()))
@@ -155,11 +145,22 @@ def test_unknown_vendor_fails_with_the_list_of_known_vendors(audit):
     assert process.returncode != 0
 
 
-def test_summary_table_and_report_paths_are_printed(audit):
-    process, dummy = audit
+def check_summary_table_and_report_paths_are_printed(process):
     assert 'DIRECTPATH AUDIT REPORT (check mode)' in process.stdout
     assert 'audit-before.html' in process.stdout
     assert 'The audit report is written at the end of the run to' in process.stdout
+
+
+def test_audit_playbook_dispatches_every_guidance_row_and_reports_it(tmp_path):
+    # One test for one playbook run: ansible-test runs every test in its own forked process,
+    # so a shared fixture would run the playbook once per test.
+    process, report = run_playbook(tmp_path, 'audit', 'audit-before')
+    check_every_guidance_row_and_the_unknown_vendor_are_reported(report)
+    check_audit_forces_check_mode_without_the_check_flag(report)
+    check_rows_without_device_api_get_their_status(report)
+    check_vendor_rows_go_to_their_role_or_are_reported_not_implemented(report)
+    check_unknown_vendor_fails_with_the_list_of_known_vendors(process, report)
+    check_summary_table_and_report_paths_are_printed(process)
 
 
 def test_remediate_playbook_applies_and_reports_apply_mode(tmp_path):
