@@ -30,6 +30,7 @@ from ansible_collections.directpath.firewall.plugins.module_utils.remediation im
 __all__ = [
     'FORMATS',
     'NEXT_STEPS',
+    'NODE_SUBJECTS',
     'REPORT_JSON_SCHEMA',
     'SCHEMA_VERSION',
     'STATUS_MEANING',
@@ -364,6 +365,18 @@ def cross_vendor_notes(devices):
     return notes
 
 
+# Subjects of records that are not firewalls of the guidance table: the Tailscale nodes that
+# roles/verify checks (module tailscale_path_info reports vendor 'tailscale').
+NODE_SUBJECTS = {
+    'tailscale': {
+        'firewall': 'Tailscale node',
+        'expected': 'Connects directly to its peers',
+        'workaround': 'Verify the paths with tailscale status and tailscale netcheck',
+        'caveats': ('An idle peer has no path to classify until traffic flows: ping it first.',),
+    },
+}
+
+
 def build_report(collector, generated=None, run_mode=None, generator='directpath.firewall.audit_report'):
     """The report as a dict that follows REPORT_JSON_SCHEMA."""
     if generated is None:
@@ -373,7 +386,7 @@ def build_report(collector, generated=None, run_mode=None, generator='directpath
     devices = []
     for host in sorted(collector.hosts()):
         vendor = collector.device_vendor(host)
-        row = GUIDANCE.get(vendor, {})
+        row = GUIDANCE.get(vendor) or NODE_SUBJECTS.get(vendor, {})
         records = sorted(collector.records(host), key=lambda r: (STATUS_SEVERITY.index(r['status']), r['vendor'], r['workaround']))
         devices.append({
             'host': host,

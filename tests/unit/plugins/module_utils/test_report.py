@@ -291,3 +291,10 @@ def test_write_report_uses_prefix_and_creates_the_directory(tmp_path):
 def test_write_report_rejects_an_unknown_format(tmp_path):
     with pytest.raises(ValueError, match='unknown report format'):
         write_report(build_report(fleet_collector(), generated=GENERATED), str(tmp_path), formats=['pdf'])
+
+
+def test_tailscale_node_records_are_reported_as_nodes():
+    collector = ReportCollector()
+    collector.add_result('node-1', module_result('tailscale', 'direct_path', 'drift', reads=2))
+    device = build_report(collector, generated=GENERATED)['devices'][0]
+    assert (device['firewall'], device['expected'], device['status']) == ('Tailscale node', 'Connects directly to its peers', 'drift')
