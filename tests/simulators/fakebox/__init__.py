@@ -223,12 +223,37 @@ def create_box(product, directory, version=None, nat_mode='automatic', interface
 
 
 def start(product):
-    """A fleet factory for ``product``: ``start(state_dir, name, options) -> (hostvars, stop)``."""
+    """A fleet factory for ``product``: ``factory(state_dir, name, options) -> FleetMember(hostvars, stop)``.
+
+    Options: ``version`` (product version of the box), ``nat_mode``. An OPNsense box of 26.7 or
+    later also gets the source NAT API simulator (tests/simulators/opnsense_api.py), and the
+    hostvars carry its URL, key, secret and CA.
+    """
 
     def factory(state_dir, name, options=None):
         options = options or {}
         box = create_box(product, os.path.join(state_dir, name), version=options.get('version'),
                          nat_mode=options.get('nat_mode', 'automatic'))
-        return box.hostvars(), (lambda: None)
+        hostvars = box.hostvars()
+        stops = []
+        version = tuple(int(part) for part in box.meta['version'].split('-')[0].split('.')[:2])
+        if product == 'opnsense' and version >= (26, 7):
+            from ansible_collections.directpath.firewall.tests.simulators.opnsense_api import OpnsenseApiSimulator
+            simulator = OpnsenseApiSimulator(os.path.join(state_dir, name + '-api'), mode=options.get('nat_mode', 'automatic'))
+            simulator.start()
+            stops.append(simulator.stop)
+            hostvars.update({'opnsense_api_url': simulator.url, 'opnsense_api_key': simulator.api_key,
+                             'opnsense_api_secret': simulator.api_secret, 'opnsense_ca_path': simulator.ca_path,
+                             'directpath_simulator_url': simulator.url})
+
+        def stop():
+            for step in stops:
+                step()
+
+        try:
+            from ansible_collections.directpath.firewall.tests.simulators.fleet import FleetMember
+        except ImportError:
+            return hostvars, stop
+        return FleetMember(hostvars=hostvars, stop=stop)
 
     return factory
