@@ -85,7 +85,7 @@ options:
     default: true
 notes:
   - Runs on the Tailscale node itself (not delegated to the controller). C(tailscale status) needs no root; on hosts
-    where the socket is restricted, use O(ansible.builtin.become).
+    where the socket is restricted, use C(become).
   - Clear failures - the CLI is not installed (cause C(dependency)), tailscaled is not running (cause C(unreachable)), the
     node is logged out or waits for approval (cause C(auth)), stopped (cause C(unreachable)), or prints something that
     is not JSON (cause C(api)).
