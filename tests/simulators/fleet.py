@@ -1,0 +1,386 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, DirectPath engineers
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Start a fleet of simulated firewalls on loopback and write an Ansible inventory for them.
+
+Library use::
+
+    fleet = Fleet(state_dir)
+    fleet.start_vendors({'panos': 2, 'pfsense': 1})
+    fleet.write_inventory(state_dir / 'inventory.yml')
+    ...
+    fleet.stop()
+
+Command line (runs in the foreground until SIGTERM/SIGINT, then stops every simulator and exits 0)::
+
+    python -m ansible_collections.directpath.firewall.tests.simulators.fleet start \\
+        --vendors panos:2,pfsense:1 --state-dir DIR --inventory DIR/inventory.yml \\
+        [--set panos-2.sw_version=10.2.4] [--set panos.commit_seconds=0.5]
+    python -m ansible_collections.directpath.firewall.tests.simulators.fleet stop --state-dir DIR
+
+``start`` writes ``DIR/fleet.pid`` first and ``DIR/ready`` (JSON: pid and hosts) once every member
+is listening; ``DIR/fleet.json`` describes the members. ``stop`` sends SIGTERM to the pid in
+``DIR/fleet.pid`` (only if that process is a fleet launcher) and waits for it to exit.
+
+A vendor is one entry of :data:`VENDOR_FACTORIES`: ``factory(state_dir, name, options) ->
+FleetMember`` (a ``(hostvars, stop)`` pair is accepted too). Register another with
+:func:`register_vendor`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import signal
+import sys
+import threading
+import time
+from pathlib import Path
+
+from ansible_collections.directpath.firewall.tests.simulators import fakebox
+from ansible_collections.directpath.firewall.tests.simulators.base import CertificateAuthority
+from ansible_collections.directpath.firewall.tests.simulators.panos import PanosSimulator
+
+__all__ = [
+    'Fleet',
+    'FleetMember',
+    'VENDOR_FACTORIES',
+    'main',
+    'register_vendor',
+    'start_panos',
+    'to_yaml',
+]
+
+
+class FleetMember:
+    """One started simulator: ``hostvars`` (its inventory variables) and :meth:`stop`.
+
+    ``stop`` given to the constructor is the callable that stops it (``None`` when nothing runs,
+    e.g. a fake box that is only a directory).
+    """
+
+    def __init__(self, hostvars, stop=None, name=None, vendor=None, simulator=None):
+        self.hostvars = dict(hostvars)
+        self.name = name
+        self.vendor = vendor
+        self.simulator = simulator
+        self._stopper = stop
+
+    def stop(self):
+        stopper, self._stopper = self._stopper, None
+        if stopper is not None:
+            stopper()
+
+    def __repr__(self):
+        return 'FleetMember(name=%r, vendor=%r)' % (self.name, self.vendor)
+
+
+def start_panos(state_dir, name, options=None):
+    """A PAN-OS simulator sharing the fleet's CA (``state_dir/ca.pem``).
+
+    ``options``: any :class:`PanosSimulator` keyword (``sw_version``, ``username``, ``password``,
+    ``commit_seconds``, ``model``, ...). The serial number is derived from the host name unless given.
+    """
+    options = dict(options or {})
+    state_dir = Path(state_dir)
+    authority = CertificateAuthority.load_or_create(state_dir)
+    digits = ''.join(ch for ch in name if ch.isdigit()) or '1'
+    options.setdefault('serial', '0079510%08d' % int(digits))
+    options.setdefault('hostname', name)
+    for key in ('commit_seconds', 'timeout_seconds'):
+        if key in options:
+            options[key] = float(options[key])
+    simulator = PanosSimulator(state_dir / name, authority=authority, **options).start()
+    hostvars = {
+        'ansible_host': '127.0.0.1',
+        'directpath_vendor': 'panos',
+        'panos_host': '127.0.0.1',
+        'panos_port': simulator.port,
+        'panos_username': simulator.username,
+        'panos_password': simulator.password,
+        'panos_ca_path': str(authority.ca_path),
+        'panos_validate_certs': True,
+        'directpath_sim_url': simulator.url,
+        'directpath_sim_ca_path': str(authority.ca_path),
+    }
+    return FleetMember(hostvars, stop=simulator.stop, name=name, vendor='panos', simulator=simulator)
+
+
+VENDOR_FACTORIES = {
+    'panos': start_panos,
+    # Fake boxes (directories, nothing listens): tests/simulators/fakebox.start(product).
+    'pfsense': fakebox.start('pfsense'),
+    'opnsense': fakebox.start('opnsense'),
+}
+
+
+def register_vendor(vendor, factory):
+    """Add (or replace) a vendor: ``factory(state_dir, name, options) -> FleetMember``."""
+    VENDOR_FACTORIES[vendor] = factory
+
+
+def _as_member(result, vendor, name):
+    """Accept a FleetMember or a ``(hostvars, stop)`` pair; fill in the name and vendor."""
+    if not hasattr(result, 'hostvars'):
+        hostvars, stopper = result
+        result = FleetMember(hostvars, stop=stopper)
+    result.name = result.name or name
+    result.vendor = result.vendor or vendor
+    return result
+
+
+class Fleet:
+    """A set of started simulators under one state directory."""
+
+    def __init__(self, state_dir):
+        self.state_dir = Path(state_dir)
+        self.state_dir.mkdir(parents=True, exist_ok=True)
+        self.members = []
+
+    def start_member(self, vendor, name, options=None):
+        try:
+            factory = VENDOR_FACTORIES[vendor]
+        except KeyError:
+            raise ValueError('unknown vendor %r (known: %s)' % (vendor, ', '.join(sorted(VENDOR_FACTORIES)))) from None
+        member = _as_member(factory(self.state_dir, name, dict(options or {})), vendor, name)
+        self.members.append(member)
+        return member
+
+    def start_vendors(self, counts, options=None):
+        """``counts``: {vendor: n}; hosts are named ``<vendor>-<i>``. ``options``: {vendor or host: {...}}
+        (host options win). Stops what it started if one member fails to start."""
+        options = options or {}
+        try:
+            for vendor, count in counts.items():
+                for index in range(1, count + 1):
+                    name = '%s-%d' % (vendor, index)
+                    merged = dict(options.get(vendor, {}))
+                    merged.update(options.get(name, {}))
+                    self.start_member(vendor, name, merged)
+        except BaseException:
+            self.stop()
+            raise
+        return self.members
+
+    def stop(self):
+        errors = []
+        while self.members:
+            member = self.members.pop()
+            try:
+                member.stop()
+            except Exception as error:  # pylint: disable=broad-except
+                errors.append('%s: %s' % (member.name, error))
+        if errors:
+            raise RuntimeError('some simulators did not stop cleanly: %s' % '; '.join(errors))
+
+    def inventory(self):
+        """``all.children.firewalls.children.<vendor>.hosts.<name>: hostvars``."""
+        groups = {}
+        for member in self.members:
+            groups.setdefault(member.vendor, {'hosts': {}})['hosts'][member.name] = dict(member.hostvars)
+        return {'all': {'children': {'firewalls': {'children': groups}}}}
+
+    def write_inventory(self, path):
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _atomic_write(path, '# Written by the directpath.firewall fleet launcher (tests/simulators/fleet.py).\n' + to_yaml(self.inventory()))
+        return path
+
+    def describe(self):
+        return {'state_dir': str(self.state_dir), 'pid': os.getpid(),
+                'members': [{'name': m.name, 'vendor': m.vendor, 'hostvars': m.hostvars} for m in self.members]}
+
+
+# --------------------------------------------------------------------------------------------------
+# YAML (a tiny emitter, so that the launcher needs nothing beyond the standard library)
+# --------------------------------------------------------------------------------------------------
+_PLAIN_KEY = re.compile(r'^[A-Za-z_][A-Za-z0-9_.\-]*$')
+
+
+def _scalar(value):
+    if value is None:
+        return 'null'
+    if isinstance(value, bool):
+        return 'true' if value else 'false'
+    if isinstance(value, (int, float)):
+        return repr(value)
+    # A JSON string is a valid double-quoted YAML scalar.
+    return json.dumps(str(value))
+
+
+def to_yaml(data, indent=0):
+    """Block-style YAML for dicts, lists and scalars."""
+    pad = '  ' * indent
+    lines = []
+    if isinstance(data, dict):
+        for key, value in data.items():
+            key_text = key if _PLAIN_KEY.match(str(key)) else json.dumps(str(key))
+            if isinstance(value, (dict, list)) and value:
+                lines.append('%s%s:\n%s' % (pad, key_text, to_yaml(value, indent + 1)))
+            elif isinstance(value, (dict, list)):
+                lines.append('%s%s: %s\n' % (pad, key_text, '{}' if isinstance(value, dict) else '[]'))
+            else:
+                lines.append('%s%s: %s\n' % (pad, key_text, _scalar(value)))
+    elif isinstance(data, list):
+        for item in data:
+            if isinstance(item, (dict, list)) and item:
+                nested = to_yaml(item, indent + 1)
+                lines.append('%s- %s' % (pad, nested.lstrip()))
+            else:
+                lines.append('%s- %s\n' % (pad, _scalar(item) if not isinstance(item, (dict, list)) else '{}'))
+    else:
+        lines.append('%s%s\n' % (pad, _scalar(data)))
+    return ''.join(lines)
+
+
+def _atomic_write(path, text):
+    path = Path(path)
+    temporary = path.with_name('.%s.tmp' % path.name)
+    temporary.write_text(text, encoding='utf-8')
+    os.replace(temporary, path)
+
+
+# --------------------------------------------------------------------------------------------------
+# Command line
+# --------------------------------------------------------------------------------------------------
+def parse_vendors(text):
+    """'panos:2,pfsense:1' -> {'panos': 2, 'pfsense': 1} (a bare vendor counts 1)."""
+    counts = {}
+    for part in filter(None, (piece.strip() for piece in text.split(','))):
+        vendor, _sep, count = part.partition(':')
+        count = int(count) if count else 1
+        if count < 0:
+            raise ValueError('negative count for %s' % vendor)
+        counts[vendor] = counts.get(vendor, 0) + count
+    unknown = set(counts) - set(VENDOR_FACTORIES)
+    if unknown:
+        raise ValueError('unknown vendor(s): %s (known: %s)' % (', '.join(sorted(unknown)), ', '.join(sorted(VENDOR_FACTORIES))))
+    return counts
+
+
+def parse_settings(items):
+    """['panos-2.sw_version=10.2.4'] -> {'panos-2': {'sw_version': '10.2.4'}}."""
+    options = {}
+    for item in items or ():
+        target, _sep, value = item.partition('=')
+        scope, _dot, key = target.partition('.')
+        if not scope or not key or not _sep:
+            raise ValueError('--set wants VENDOR_OR_HOST.key=value, got %r' % item)
+        options.setdefault(scope, {})[key] = value
+    return options
+
+
+def _cmd_start(args):
+    state_dir = Path(args.state_dir).resolve()
+    state_dir.mkdir(parents=True, exist_ok=True)
+    ready = state_dir / 'ready'
+    pid_file = state_dir / 'fleet.pid'
+    if ready.exists():
+        ready.unlink()
+    _atomic_write(pid_file, '%d\n' % os.getpid())
+
+    stop_requested = threading.Event()
+
+    def request_stop(signum, frame):  # pylint: disable=unused-argument
+        stop_requested.set()
+
+    signal.signal(signal.SIGTERM, request_stop)
+    signal.signal(signal.SIGINT, request_stop)
+
+    fleet = Fleet(state_dir)
+    try:
+        fleet.start_vendors(parse_vendors(args.vendors), parse_settings(args.set))
+        inventory = fleet.write_inventory(args.inventory or state_dir / 'inventory.yml')
+        _atomic_write(state_dir / 'fleet.json', json.dumps(fleet.describe(), indent=1, sort_keys=True) + '\n')
+        _atomic_write(ready, json.dumps({'pid': os.getpid(), 'inventory': str(inventory),
+                                         'hosts': [m.name for m in fleet.members]}) + '\n')
+        print('fleet ready: %s (inventory %s)' % (', '.join('%s=%s' % (m.name, m.hostvars.get('directpath_sim_url', 'fakebox'))
+                                                            for m in fleet.members), inventory), flush=True)
+        while not stop_requested.wait(0.5):
+            pass
+        print('fleet stopping', flush=True)
+    finally:
+        try:
+            fleet.stop()
+        finally:
+            for path in (ready, pid_file):
+                if path.exists():
+                    path.unlink()
+    return 0
+
+
+def _is_fleet_process(pid):
+    try:
+        with open('/proc/%d/cmdline' % pid, 'rb') as handle:
+            cmdline = handle.read().replace(b'\0', b' ')
+    except OSError:
+        return None  # no /proc (or no such process): cannot tell
+    return b'simulators.fleet' in cmdline or b'simulators/fleet' in cmdline
+
+
+def _alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _cmd_stop(args):
+    pid_file = Path(args.state_dir) / 'fleet.pid'
+    if not pid_file.exists():
+        print('fleet: not running (no %s)' % pid_file)
+        return 0
+    pid = int(pid_file.read_text(encoding='utf-8').strip())
+    if not _alive(pid):
+        print('fleet: pid %d is gone; removing the stale pid file' % pid)
+        pid_file.unlink()
+        return 0
+    if _is_fleet_process(pid) is False:
+        print('fleet: pid %d is not a fleet launcher; not signalling it' % pid, file=sys.stderr)
+        return 1
+    os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + args.timeout
+    while time.monotonic() < deadline:
+        if not _alive(pid):
+            print('fleet: stopped (pid %d)' % pid)
+            return 0
+        time.sleep(0.1)
+    print('fleet: pid %d did not stop within %ss; sending SIGKILL' % (pid, args.timeout), file=sys.stderr)
+    os.kill(pid, signal.SIGKILL)
+    for path in (pid_file, Path(args.state_dir) / 'ready'):
+        if path.exists():
+            path.unlink()
+    return 1
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog='python -m ansible_collections.directpath.firewall.tests.simulators.fleet',
+                                     description='Simulated firewalls on loopback, with an Ansible inventory.')
+    commands = parser.add_subparsers(dest='command', required=True)
+    start = commands.add_parser('start', help='start simulators and run until SIGTERM/SIGINT')
+    start.add_argument('--vendors', required=True, help='e.g. panos:2,pfsense:1,opnsense:1')
+    start.add_argument('--state-dir', required=True)
+    start.add_argument('--inventory', help='inventory file to write (default STATE_DIR/inventory.yml)')
+    start.add_argument('--set', action='append', metavar='VENDOR_OR_HOST.KEY=VALUE',
+                       help='simulator option, e.g. panos-2.sw_version=10.2.4 (repeatable)')
+    stop = commands.add_parser('stop', help='stop the fleet started with this state directory')
+    stop.add_argument('--state-dir', required=True)
+    stop.add_argument('--timeout', type=float, default=15.0)
+    args = parser.parse_args(argv)
+    if args.command == 'start':
+        return _cmd_start(args)
+    return _cmd_stop(args)
+
+
+if __name__ == '__main__':
+    # Run the imported module's main(), so that factories importing FleetMember from this module
+    # (fakebox) and the launcher share one class, not a __main__ copy.
+    from ansible_collections.directpath.firewall.tests.simulators import fleet as _fleet
+    sys.exit(_fleet.main())
