@@ -26,6 +26,7 @@ exception classification. Two things it does not do are added here:
 
 from __future__ import annotations
 
+import re
 import ssl
 import xml.etree.ElementTree as ET
 
@@ -198,7 +199,10 @@ class PanosClient(object):
         for secret in (self.firewall._api_key, self.firewall._api_password):  # pylint: disable=protected-access
             if secret:
                 text = text.replace(secret, '********')
-        if HAS_PANOS and isinstance(exc, pan_errors.PanInvalidCredentials) or text.startswith('Invalid credential'):
+        status = re.match(r'URLError: code: (\d+)', text)
+        status = int(status.group(1)) if status else None
+        if (HAS_PANOS and isinstance(exc, pan_errors.PanInvalidCredentials) or text.startswith('Invalid credential')
+                or status in (401, 403)):
             return DirectPathError('%s: the firewall %s rejected the credentials (%s)' % (action, self.host, text), cause='auth')
         if 'CERTIFICATE_VERIFY_FAILED' in text or 'certificate verify failed' in text:
             return DirectPathError(
@@ -206,6 +210,8 @@ class PanosClient(object):
                 'validate_certs=false (%s)' % (action, self.host, text), cause='tls')
         if HAS_PANOS and isinstance(exc, pan_errors.PanConnectionTimeout) or 'timed out' in text:
             return DirectPathError('%s: the firewall %s did not answer in time (%s)' % (action, self.host, text), cause='timeout')
+        if status is not None:
+            return DirectPathError('%s: the firewall %s answered HTTP %s (%s)' % (action, self.host, status, text), cause='api')
         if HAS_PANOS and isinstance(exc, pan_errors.PanURLError) or text.startswith('URLError'):
             return DirectPathError('%s: cannot reach the firewall %s (%s)' % (action, self.host, text), cause='unreachable')
         if HAS_PANOS and isinstance(exc, pan_errors.PanLockError) or 'locked' in text.lower():
@@ -226,11 +232,10 @@ class PanosClient(object):
     # -- reads ------------------------------------------------------------------------------------
     def connect(self):
         """Generate the API key if needed and read the PAN-OS version."""
-        if self.firewall.api_key is None:
-            key = self._call('generate the API key', lambda: self.firewall.api_key)
-            self.register_secret(key)
-        else:
-            self.register_secret(self.firewall.api_key)
+        # Reading Firewall.api_key generates the key when none was given, so it goes through _call.
+        given = self.firewall._api_key  # pylint: disable=protected-access
+        key = given if given is not None else self._call('generate the API key', lambda: self.firewall.api_key)
+        self.register_secret(key)
         info = self._call('read system info', self.firewall.refresh_system_info)
         self.sw_version = info.version
         return self.sw_version
@@ -302,8 +307,17 @@ class PanosClient(object):
         """Commit the candidate and wait for the job; on failure revert the candidate."""
         cmd = ET.Element('commit')
         ET.SubElement(cmd, 'description').text = description
-        result = self._call('commit', self.firewall.commit, sync=True, exception=False,
-                            cmd=ET.tostring(cmd, encoding='unicode'))
+        try:
+            result = self._call('commit', self.firewall.commit, sync=True, exception=False,
+                                cmd=ET.tostring(cmd, encoding='unicode'))
+        except DirectPathError as error:
+            # The commit request failed in transport or was refused: our edits must not stay in the
+            # candidate, where the next commit of any administrator would carry them.
+            reverted = self.revert_candidate()
+            error.device_unchanged = reverted
+            error.message += (' The candidate configuration was reverted.' if reverted else
+                              ' Reverting the candidate configuration FAILED (a commit may still be running): check the firewall.')
+            raise
         if result is None:
             return None
         if not result.get('success'):
