@@ -109,3 +109,32 @@ def test_remediate_role_mirrors_the_table():
             'workarounds': list(row['workarounds']),
             'status_without_device': row.get('status_without_device'),
         }, vendor
+
+
+def _tasks(node):
+    """Every task dict in a task file, blocks included."""
+    if isinstance(node, list):
+        for item in node:
+            for task in _tasks(item):
+                yield task
+    elif isinstance(node, dict):
+        yield node
+        for key in ('block', 'rescue', 'always'):
+            for task in _tasks(node.get(key)):
+                yield task
+
+
+def test_vendor_roles_never_turn_check_mode_off():
+    """The audit playbook promises never to write because its play runs in check mode; a task with
+    check_mode: false in a role the dispatcher includes would break that promise."""
+    roles = sorted(set(row['role'] for row in GUIDANCE.values() if row['role']))
+    for role in roles:
+        tasks_dir = os.path.join(COLLECTION_ROOT, 'roles', role, 'tasks')
+        if not os.path.isdir(tasks_dir):
+            continue
+        for name in sorted(os.listdir(tasks_dir)):
+            if not name.endswith(('.yml', '.yaml')):
+                continue
+            with open(os.path.join(tasks_dir, name)) as stream:
+                for task in _tasks(yaml.safe_load(stream)):
+                    assert task.get('check_mode', True) is not False, '%s/tasks/%s: %s' % (role, name, task.get('name'))
