@@ -119,19 +119,20 @@ class CallbackModule(CallbackBase):
     # Work -----------------------------------------------------------------
 
     def _collect(self, result):
-        host = result._host.get_name()
-        found = self.collector.add_result(host, result._result, _task_name(result), _check_mode(result))
+        host = _host_of(result)
+        found = self.collector.add_result(host.get_name(), _payload_of(result), _task_name(result), _check_mode(result))
         if found:
-            self._remember_vendor(result._host)
+            self._remember_vendor(host)
         return found
 
     def _collect_failure_without_record(self, result):
         action = _action(result)
         if not action.startswith(COLLECTION_PREFIX):
             return
-        host = result._host.get_name()
-        vendor = self._remember_vendor(result._host) or 'unknown'
-        payload = result._result if isinstance(result._result, dict) else {}
+        host = _host_of(result).get_name()
+        vendor = self._remember_vendor(_host_of(result)) or 'unknown'
+        payload = _payload_of(result)
+        payload = payload if isinstance(payload, dict) else {}
         message = str(payload.get('msg') or 'the task failed without a compliance record')
         compliance = {
             'vendor': vendor,
@@ -176,22 +177,37 @@ class CallbackModule(CallbackBase):
         return self.paths
 
 
+# ansible-core 2.19 added the public properties host, task and result to the callback's task
+# result; older cores only have the underscored attributes (deprecated from 2.23 on).
+def _host_of(result):
+    return getattr(result, 'host', None) or result._host
+
+
+def _task_of(result):
+    return getattr(result, 'task', None) or result._task
+
+
+def _payload_of(result):
+    payload = getattr(result, 'result', None)
+    return payload if payload is not None else result._result
+
+
 def _task_name(result):
     try:
         return result.task_name
     except AttributeError:
-        return result._task.get_name()
+        return _task_of(result).get_name()
 
 
 def _action(result):
-    task = result._task
+    task = _task_of(result)
     action = getattr(task, 'resolved_action', None) or getattr(task, 'action', None) or ''
     return str(action)
 
 
 def _check_mode(result):
     """True when the task ran in check mode, False when it applied, None when unknown."""
-    value = getattr(result._task, 'check_mode', None)
+    value = getattr(_task_of(result), 'check_mode', None)
     if isinstance(value, bool):
         return value
     return None

@@ -238,13 +238,18 @@ def start(product):
         stops = []
         version = tuple(int(part) for part in box.meta['version'].split('-')[0].split('.')[:2])
         if product == 'opnsense' and version >= (26, 7):
+            from ansible_collections.directpath.firewall.tests.simulators.base import CertificateAuthority
             from ansible_collections.directpath.firewall.tests.simulators.opnsense_api import OpnsenseApiSimulator
-            simulator = OpnsenseApiSimulator(os.path.join(state_dir, name + '-api'), mode=options.get('nat_mode', 'automatic'))
+            # The fleet's CA (state_dir/ca.pem), as every simulator of the run uses.
+            authority = CertificateAuthority.load_or_create(state_dir)
+            simulator = OpnsenseApiSimulator(os.path.join(state_dir, name + '-api'), authority=authority,
+                                             mode=options.get('nat_mode', 'automatic'))
             simulator.start()
             stops.append(simulator.stop)
             hostvars.update({'opnsense_api_url': simulator.url, 'opnsense_api_key': simulator.api_key,
                              'opnsense_api_secret': simulator.api_secret, 'opnsense_ca_path': simulator.ca_path,
-                             'directpath_simulator_url': simulator.url})
+                             'opnsense_validate_certs': True,
+                             'directpath_sim_url': simulator.url, 'directpath_sim_ca_path': simulator.ca_path})
 
         def stop():
             for step in stops:
@@ -254,6 +259,6 @@ def start(product):
             from ansible_collections.directpath.firewall.tests.simulators.fleet import FleetMember
         except ImportError:
             return hostvars, stop
-        return FleetMember(hostvars=hostvars, stop=stop)
+        return FleetMember(hostvars, stop=stop, name=name, vendor=product)
 
     return factory
