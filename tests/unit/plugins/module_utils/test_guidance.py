@@ -115,13 +115,11 @@ def _tasks(node):
     """Every task dict in a task file, blocks included."""
     if isinstance(node, list):
         for item in node:
-            for task in _tasks(item):
-                yield task
+            yield from _tasks(item)
     elif isinstance(node, dict):
         yield node
         for key in ('block', 'rescue', 'always'):
-            for task in _tasks(node.get(key)):
-                yield task
+            yield from _tasks(node.get(key))
 
 
 def test_vendor_roles_never_turn_check_mode_off():
