@@ -62,12 +62,22 @@ for _ in $(seq 1 300); do
 done
 [ -f "$STATE/ready" ] || { cat "$WORK/fleet.log" >&2; echo "demo: simulators not ready after 30 s" >&2; exit 1; }
 
-# Guidance rows that need no device API: reported from the inventory alone.
-cat > "$WORK/inventory/no-api.yml" <<'EOF'
+# The Tailscale nodes behind each simulated firewall (addresses on the simulators' LANs), and the
+# guidance rows that need no device API, reported from the inventory alone.
+cat > "$WORK/inventory/demo.yml" <<'EOF'
 all:
   children:
     firewalls:
       children:
+        panos:
+          vars:
+            directpath_tailscale_hosts: [10.0.0.5, 10.0.0.6]
+        pfsense:
+          vars:
+            directpath_tailscale_hosts: [198.18.10.21]
+        opnsense:
+          vars:
+            directpath_tailscale_hosts: [198.18.30.21]
         no_device_api:
           hosts:
             checkpoint-hq:
@@ -76,11 +86,9 @@ all:
               directpath_vendor: sophos
             umbrella-laptops:
               directpath_vendor: cisco_umbrella
-          vars:
-            directpath_tailscale_hosts: [10.0.0.5]
 EOF
 
-INV=(-i "$STATE/inventory.yml" -i "$WORK/inventory/no-api.yml")
+INV=(-i "$STATE/inventory.yml" -i "$WORK/inventory/demo.yml")
 
 echo
 echo "== 1/3 audit (check mode): what needs to change"

@@ -26,7 +26,7 @@ description:
     restart, a selective rule for UDP source port 41641, or Static IP NAT for a single device).
   - With O(state=absent) the rules are put back to plain C(dynamic-ip-and-port).
 author:
-  - DirectPath engineers
+  - DirectPath engineers (@directpath)
 extends_documentation_fragment:
   - directpath.firewall.panos
   - ansible.builtin.action_common_attributes
