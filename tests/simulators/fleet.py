@@ -323,13 +323,20 @@ def _is_fleet_process(pid):
 
 
 def _alive(pid):
+    """True while ``pid`` runs. An exited process its parent has not reaped yet (a zombie) still
+    answers kill(pid, 0), so /proc is asked too."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
         return True
-    return True
+    try:
+        with open('/proc/%d/stat' % pid, 'rb') as handle:
+            state = handle.read().rsplit(b')', 1)[1].split()[0]
+    except (OSError, IndexError):
+        return True
+    return state not in (b'Z', b'X')
 
 
 def _cmd_stop(args):

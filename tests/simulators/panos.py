@@ -928,6 +928,12 @@ class PanosSimulator(DeviceSimulator):
             return Response(status=404, body=b'<html><body><h1>404 Not Found</h1></body></html>', content_type=HTML_CONTENT_TYPE)
         params = request.params
         exchange = self._classify(params)
+        fault = self.faults.take('timeout', exchange.op)
+        if fault:
+            # Journaled before the wait, so that a client that gave up can already see it.
+            self.journal.record(request.method, request.path, exchange.op, exchange.kind, 0,
+                                ('%s (connection held, then dropped)' % exchange.detail).strip(), None, 'timeout')
+            return self.hold_then_drop(fault, self.timeout_seconds)
         response = self._faulted_transport(exchange)
         if response is None:
             with self.lock:
@@ -944,11 +950,6 @@ class PanosSimulator(DeviceSimulator):
         return response
 
     def _faulted_transport(self, exchange):
-        fault = self.faults.take('timeout', exchange.op)
-        if fault:
-            exchange.fault = 'timeout'
-            exchange.detail = ('%s (connection held, then dropped)' % exchange.detail).strip()
-            return self.hold_then_drop(fault, self.timeout_seconds)
         fault = self.faults.take('http_500', exchange.op)
         if fault:
             exchange.fault = 'http_500'
