@@ -498,7 +498,7 @@ _CSS = '''
 body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 2rem; color: #1d2330; }
 h1 { font-size: 1.5rem; } h2 { font-size: 1.2rem; margin-top: 2rem; }
 table { border-collapse: collapse; margin: 1rem 0; width: 100%; }
-th, td { border: 1px solid #c9ced6; padding: .35rem .5rem; text-align: left; vertical-align: top; }
+th, td { border: 1px solid #c9ced6; padding: .35rem .5rem; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
 th { background: #eef1f5; }
 ul { margin: 0; padding-left: 1.1rem; }
 .status { font-weight: 600; white-space: nowrap; }
