@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 # Copyright (c) 2026, DirectPath engineers
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
@@ -55,16 +54,16 @@ def main():
     failures = []
     with tempfile.TemporaryDirectory() as state, PanosSimulator(Path(state) / 'panos') as sim:
         timings = []
-        for _ in range(ROUNDS):
+        for _round in range(ROUNDS):
             sim.journal.clear()
-            result, elapsed = run(sim, True)
+            elapsed = run(sim, True)[1]
             timings.append(elapsed)
         audit = sim.journal.summary()
         sim.journal.clear()
         remediate, remediate_seconds = run(sim, False)
         remediate_calls = sim.journal.summary()
         sim.journal.clear()
-        rerun, _ = run(sim, False)
+        rerun = run(sim, False)[0]
         rerun_calls = sim.journal.summary()
     median = statistics.median(timings)
     print('panos_persistent_dipp against the loopback simulator (%d check-mode rounds)' % ROUNDS)

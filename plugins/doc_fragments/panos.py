@@ -58,7 +58,7 @@ options:
 requirements:
   - pan-os-python >= 1.8 (Python library C(panos))
 notes:
-  - Runs on the controller (use C(delegate_to: localhost)); the firewall is reached over its XML API.
+  - "Runs on the controller (use C(delegate_to: localhost)); the firewall is reached over its XML API."
   - All PAN-OS modules of this collection are in the action group C(directpath.firewall.panos), so connection options
     can be set once with C(module_defaults).
 '''

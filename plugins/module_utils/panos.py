@@ -33,7 +33,6 @@ import xml.etree.ElementTree as ET
 from ansible_collections.directpath.firewall.plugins.module_utils.remediation import ArgumentSpec, DirectPathError
 
 try:
-    import pan.xapi
     from panos import errors as pan_errors
     from panos.base import PanDevice
     from panos.firewall import Firewall

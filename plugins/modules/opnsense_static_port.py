@@ -131,7 +131,7 @@ import os
 from ansible_collections.directpath.firewall.plugins.module_utils import opnsense
 from ansible_collections.directpath.firewall.plugins.module_utils.configxml import (
     ConfigXml, apply_with_rollback, child_text, read_record, set_child_text, write_record)
-from ansible_collections.directpath.firewall.plugins.module_utils.http import HttpClient
+from ansible_collections.directpath.firewall.plugins.module_utils.httpclient import HttpClient
 from ansible_collections.directpath.firewall.plugins.module_utils.remediation import (
     ApiCalls, ArgumentSpec, DirectPathError, Plan, guard, run_plan)
 from ansible_collections.directpath.firewall.plugins.module_utils.static_port import (

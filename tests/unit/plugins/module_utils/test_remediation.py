@@ -77,7 +77,7 @@ def test_compliance_record_rejects_unknown_status():
 
 def test_error_cause_must_be_known():
     with pytest.raises(ValueError):
-        DirectPathError('boom', cause='bad-luck')
+        raise DirectPathError('boom', cause='bad-luck')
     assert DirectPathError('boom', cause='auth').cause == 'auth'
 
 

@@ -33,6 +33,10 @@ def sim(tmp_path):
 
 
 def run_module(capsys, args, check_mode=False, diff=True):
+    return run_module_output(capsys, args, check_mode, diff)[0]
+
+
+def run_module_output(capsys, args, check_mode=False, diff=True):
     module_args = dict(args)
     module_args['_ansible_check_mode'] = check_mode
     module_args['_ansible_diff'] = diff
@@ -58,7 +62,7 @@ def translation_of(sim, rule, config='running'):
 
 def test_check_mode_reports_drift_and_sends_no_write(sim, capsys):
     before = sim.snapshot()
-    result, _ = run_module(capsys, conn(sim, rules=['lan-out']), check_mode=True)
+    result = run_module(capsys, conn(sim, rules=['lan-out']), check_mode=True)
     assert result['changed'] is True
     assert result['compliance']['status'] == 'drift'
     assert result['diff'] == {'before': {'lan-out': 'dynamic-ip-and-port'}, 'after': {'lan-out': 'persistent-dynamic-ip-and-port'}}
@@ -68,7 +72,7 @@ def test_check_mode_reports_drift_and_sends_no_write(sim, capsys):
 
 
 def test_apply_changes_only_the_selected_rule_and_commits(sim, capsys):
-    result, _ = run_module(capsys, conn(sim, rules=['lan-out']))
+    result = run_module(capsys, conn(sim, rules=['lan-out']))
     assert result['changed'] is True
     assert result['compliance']['status'] == 'compliant'
     assert result['commit_job']
@@ -87,7 +91,7 @@ def test_apply_changes_only_the_selected_rule_and_commits(sim, capsys):
 def test_second_run_is_unchanged_and_sends_no_write(sim, capsys):
     run_module(capsys, conn(sim, rules=['lan-out']))
     sim.journal.clear()
-    result, _ = run_module(capsys, conn(sim, rules=['lan-out']))
+    result = run_module(capsys, conn(sim, rules=['lan-out']))
     assert result['changed'] is False
     assert result['compliance']['status'] == 'compliant'
     assert sim.journal.writes() == []
@@ -95,7 +99,7 @@ def test_second_run_is_unchanged_and_sends_no_write(sim, capsys):
 
 
 def test_hosts_select_rules_whose_source_covers_them(sim, capsys):
-    result, _ = run_module(capsys, conn(sim, tailscale_hosts=['10.0.0.5']), check_mode=True)
+    result = run_module(capsys, conn(sim, tailscale_hosts=['10.0.0.5']), check_mode=True)
     assert [rule['name'] for rule in result['rules']] == ['lan-out']
     assert result['compliance']['exposure']
 
@@ -110,20 +114,20 @@ def test_hosts_without_nat_rule_are_not_applicable(sim, capsys):
     def scope_to_lan(entry):
         entry.find('source/member').text = 'lan-net'
     sim.control().set_state(config=edited_config(sim, 'lan-out', scope_to_lan))
-    result, _ = run_module(capsys, conn(sim, tailscale_hosts=['172.16.9.9']), check_mode=True)
+    result = run_module(capsys, conn(sim, tailscale_hosts=['172.16.9.9']), check_mode=True)
     assert result['compliance']['status'] == 'not_applicable'
     assert result['changed'] is False
 
 
 def test_rule_with_static_translation_is_reported_not_changed(sim, capsys):
-    result, _ = run_module(capsys, conn(sim, rules=['dmz-static']))
+    result = run_module(capsys, conn(sim, rules=['dmz-static']))
     assert result['changed'] is False
     assert any('static-ip' in finding for finding in result['compliance']['findings'])
     assert sim.journal.writes() == []
 
 
 def test_unknown_rule_fails_with_the_existing_names(sim, capsys):
-    result, _ = run_module(capsys, conn(sim, rules=['no-such-rule']))
+    result = run_module(capsys, conn(sim, rules=['no-such-rule']))
     assert result['failed'] is True
     assert result['cause'] == 'input'
     assert 'lan-out' in result['msg']
@@ -131,7 +135,7 @@ def test_unknown_rule_fails_with_the_existing_names(sim, capsys):
 
 def test_old_panos_changes_nothing_and_reports_manual_with_options(tmp_path, capsys):
     with PanosSimulator(tmp_path / 'old', sw_version='10.2.4') as old:
-        result, _ = run_module(capsys, conn(old, rules=['lan-out']))
+        result = run_module(capsys, conn(old, rules=['lan-out']))
         assert result['changed'] is False
         assert result['compliance']['status'] == 'manual'
         assert 'persistent-dipp' in ' '.join(result['compliance']['advice'])
@@ -141,7 +145,7 @@ def test_old_panos_changes_nothing_and_reports_manual_with_options(tmp_path, cap
 
 def test_state_absent_puts_back_dynamic_ip_and_port(sim, capsys):
     run_module(capsys, conn(sim, rules=['lan-out']))
-    result, _ = run_module(capsys, conn(sim, rules=['lan-out'], state='absent'))
+    result = run_module(capsys, conn(sim, rules=['lan-out'], state='absent'))
     assert result['changed'] is True
     assert translation_of(sim, 'lan-out') == 'dynamic-ip-and-port'
 
@@ -157,7 +161,7 @@ def test_fault_fails_clearly_and_leaves_the_device_unchanged(sim, capsys, fault,
     control = sim.control()
     control.arm(fault, match=match)
     before = {k: v for k, v in sim.state_components().items() if k != 'commit_locks'}
-    result, out = run_module(capsys, conn(sim, rules=['lan-out']))
+    result, out = run_module_output(capsys, conn(sim, rules=['lan-out']))
     assert result['failed'] is True, out
     assert result['cause'] == cause, result['msg']
     assert result['compliance']['status'] == 'error'
@@ -167,7 +171,7 @@ def test_fault_fails_clearly_and_leaves_the_device_unchanged(sim, capsys, fault,
 
 
 def test_auth_failure_names_the_cause(sim, capsys):
-    result, out = run_module(capsys, conn(sim, password='wrong-password-123', rules=['lan-out']))
+    result, out = run_module_output(capsys, conn(sim, password='wrong-password-123', rules=['lan-out']))
     assert result['failed'] is True
     assert result['cause'] == 'auth'
     assert 'wrong-password-123' not in out
@@ -179,7 +183,7 @@ def test_unreachable_firewall_fails_clearly(capsys):
     port = sock.getsockname()[1]
     sock.close()
     args = dict(host='127.0.0.1', port=port, api_key='LUFRPTabc==', validate_certs=False, timeout=2, rules=['lan-out'])
-    result, _ = run_module(capsys, args)
+    result = run_module(capsys, args)
     assert result['failed'] is True
     assert result['cause'] == 'unreachable'
 
@@ -191,7 +195,7 @@ def test_pending_changes_of_another_admin_block_the_change(sim, capsys):
         entry.find('description').text = 'edited by someone else'
     control.set_state(candidate=edited_config(sim, 'lan-out', describe))
     before = sim.state_components()
-    result, _ = run_module(capsys, conn(sim, rules=['lan-out']))
+    result = run_module(capsys, conn(sim, rules=['lan-out']))
     assert result['cause'] == 'conflict'
     after = sim.state_components()
     assert after['running'] == before['running']
@@ -200,25 +204,25 @@ def test_pending_changes_of_another_admin_block_the_change(sim, capsys):
 
 def test_api_key_never_appears_in_output(sim, capsys):
     key = sim.api_key
-    result, out = run_module(capsys, conn(sim, rules=['lan-out']))
+    result, out = run_module_output(capsys, conn(sim, rules=['lan-out']))
     assert result['changed'] is True
     assert key not in out
     assert sim.password not in out
-    result, out = run_module(capsys, dict(host=sim.host, port=sim.port, api_key=key, ca_path=sim.ca_path, rules=['lan-out']))
+    result, out = run_module_output(capsys, dict(host=sim.host, port=sim.port, api_key=key, ca_path=sim.ca_path, rules=['lan-out']))
     assert key not in out
 
 
 def test_tls_without_the_right_ca_fails_and_with_it_succeeds(sim, capsys):
     args = conn(sim, rules=['lan-out'])
     del args['ca_path']
-    result, _ = run_module(capsys, args, check_mode=True)
+    result = run_module(capsys, args, check_mode=True)
     assert result['failed'] is True
     assert result['cause'] == 'tls'
-    result, _ = run_module(capsys, conn(sim, rules=['lan-out']), check_mode=True)
+    result = run_module(capsys, conn(sim, rules=['lan-out']), check_mode=True)
     assert 'failed' not in result
 
 
 def test_missing_credentials_are_rejected_by_the_argument_spec(sim, capsys):
-    result, _ = run_module(capsys, dict(host=sim.host, rules=['lan-out']))
+    result = run_module(capsys, dict(host=sim.host, rules=['lan-out']))
     assert result['failed'] is True
     assert 'api_key' in result['msg']
