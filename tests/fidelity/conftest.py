@@ -13,16 +13,16 @@ from __future__ import annotations
 import pytest
 
 
-@pytest.fixture
-def sim_state_dir(tmp_path):
+@pytest.fixture(name='sim_state_dir')
+def sim_state_dir_fixture(tmp_path):
     """A fresh state directory (CA files, per-simulator files) for one test."""
     path = tmp_path / 'sim-state'
     path.mkdir()
     return path
 
 
-@pytest.fixture
-def panos_sim_factory(sim_state_dir):
+@pytest.fixture(name='panos_sim_factory')
+def panos_sim_factory_fixture(sim_state_dir):
     """``factory(**PanosSimulator kwargs) -> (sim, control)``; all started simulators are stopped at teardown."""
     from ansible_collections.directpath.firewall.tests.simulators.panos import PanosSimulator
 
@@ -38,7 +38,7 @@ def panos_sim_factory(sim_state_dir):
         simulator.stop()
 
 
-@pytest.fixture
-def panos_sim(panos_sim_factory):
+@pytest.fixture(name='panos_sim')
+def panos_sim_fixture(panos_sim_factory):
     """A started PAN-OS simulator with the default seed (PAN-OS 11.1.2): ``(sim, control)``."""
     return panos_sim_factory()

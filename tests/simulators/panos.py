@@ -969,7 +969,7 @@ class PanosSimulator(DeviceSimulator):
                 words, _args = _command(ET.fromstring(params.get('cmd', '')))
             except ET.ParseError:
                 return _Exchange('op:<malformed>', OTHER, params.get('cmd', '')[:200])
-            kind = READ if words.split(' ')[0] in ('show', 'check') else WRITE
+            kind = READ if words.split(' ', maxsplit=1)[0] in ('show', 'check') else WRITE
             return _Exchange('op:%s' % words, kind, params.get('cmd', '')[:200])
         if api_type == 'config':
             action = params.get('action', '')
@@ -1309,7 +1309,7 @@ class PanosSimulator(DeviceSimulator):
         children = list(holder)
         last = steps[-1]
         if len(children) != 1 or not last.matches(children[0]):
-            # Wording from a device answer quoted in pan-os-ansible ("Edit breaks config validity"); code INFERRED.
+            # Wording of a device answer quoted in pan-os-ansible plugins/modules/panos_static_route.py; code INFERRED.
             raise XapiError('Edit breaks config validity', code=12)
         if len(steps) == 1:
             raise _bad_xpath(xpath, 'the configuration root cannot be replaced')
