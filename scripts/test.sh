@@ -1,0 +1,226 @@
+#!/usr/bin/env bash
+# make test: every test stage, run in a copy of the tree at
+# build/collections/ansible_collections/<namespace>/<name> (ansible-test needs that real path).
+# The Debian packages and .venv/ are ensured by the Makefile first (scripts/venv.sh).
+#
+#   STAGES=units,lint make test          run a subset (default: all, in this order)
+#   SCENARIOS=panos,fleet make test      only these molecule scenarios
+#   SANITY_ARGS='--test pylint'  UNITS_ARGS='...'  PYTEST_ARGS='-k chromium'   extra arguments
+#   STAGE_TIMEOUT=1800                   seconds after which a stage (each molecule scenario) is killed
+#
+# Each stage's output is streamed and kept in build/test-results/<stage>.log. The last line is
+# `summary: N passed, N failed` over all stages; the exit code is 1 when anything failed.
+# scripts/README.md describes the stages and how they are counted.
+set -uo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+VENV=${VENV:-$ROOT/.venv}
+BUILD=$ROOT/build
+COLLECTIONS=$BUILD/collections
+TEST_HOME=$BUILD/home
+RESULTS=$BUILD/test-results
+PYVER=${PYTHON_VERSION:-3.11}
+ALL_STAGES=sanity,units,lint,docs,molecule,fidelity
+STAGES=${STAGES:-$ALL_STAGES}
+STAGE_TIMEOUT=${STAGE_TIMEOUT:-1800}
+read -r -a SANITY_EXTRA <<< "${SANITY_ARGS:-}"
+read -r -a UNITS_EXTRA <<< "${UNITS_ARGS:-}"
+read -r -a PYTEST_EXTRA <<< "${PYTEST_ARGS:-}"
+
+if [ ! -x "$VENV/bin/ansible-test" ]; then
+    echo "test.sh: no $VENV/bin/ansible-test; run 'make venv' (or 'make test') first" >&2
+    echo "summary: 0 passed, 1 failed"
+    exit 1
+fi
+export PATH="$VENV/bin:$PATH" VIRTUAL_ENV="$VENV"
+# Logs read by people (CI, build/test-results/*.log): no colour codes unless on a terminal.
+[ -t 1 ] || export NO_COLOR=1 ANSIBLE_NOCOLOR=1 PY_COLORS=0
+# ansible-test gets a scratch HOME (its venvs and the get-pip stand-in live there); pip keeps
+# using the user's download cache.
+export PIP_CACHE_DIR="${PIP_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/pip}"
+
+read -r NAMESPACE NAME < <(python -c 'import yaml; g = yaml.safe_load(open("'"$ROOT"'/galaxy.yml")); print(g["namespace"], g["name"])')
+COLL=$COLLECTIONS/ansible_collections/$NAMESPACE/$NAME
+
+TOTAL_PASSED=0 TOTAL_FAILED=0
+ROWS=()
+
+banner() { printf '\n==== %s\n' "$*"; }
+
+# Copy the files git knows (tracked and untracked, not ignored, still present); without git, the
+# whole tree less the usual build and cache directories. The copy gets a git repository of its
+# own (nothing committed): ansible-test looks for .git upwards and would otherwise list the files
+# of this repository, where build/ is ignored, and find nothing to test.
+copy_tree() {
+    rm -rf "$COLLECTIONS"
+    mkdir -p "$COLL"
+    if git -C "$ROOT" rev-parse --git-dir >/dev/null 2>&1; then
+        (cd "$ROOT" && git ls-files -z --cached --others --exclude-standard |
+            while IFS= read -r -d '' f; do { [ -e "$f" ] || [ -L "$f" ]; } && printf '%s\0' "$f"; done |
+            tar --null -T - -cf -) | tar -C "$COLL" -xf -
+    else
+        tar -C "$ROOT" --exclude=./.venv --exclude=./.git --exclude=./build --exclude=./tests/output \
+            --exclude=./collections --exclude=./.ansible --exclude=./.cache --exclude=./demo-output \
+            --exclude=__pycache__ --exclude=.pytest_cache -cf - . | tar -C "$COLL" -xf -
+    fi
+    git init -q "$COLL"
+}
+
+# ansible-test bootstraps pip in each venv with a script it would download from a host that is
+# not reachable here; it first looks in ~/.ansible/test/cache (scripts/get_pip_shim.py).
+install_get_pip_shim() {
+    local pip_version
+    pip_version=$(python - <<'EOF'
+from ansible_test._internal.python_requirements import get_venv_packages
+print(get_venv_packages(type('Python', (), {'version': '3.11'})())['pip'])
+EOF
+    ) || pip_version=24.2
+    mkdir -p "$TEST_HOME/.ansible/test/cache"
+    cp "$ROOT/scripts/get_pip_shim.py" "$TEST_HOME/.ansible/test/cache/get_pip_${pip_version//./_}.py"
+}
+
+# run_logged STAGE COMMAND...: run in the collection copy, stdin closed, output streamed and kept.
+run_logged() {
+    local stage=$1
+    shift
+    (cd "$COLL" && exec timeout --foreground -k 30 "$STAGE_TIMEOUT" "$@" </dev/null) 2>&1 | tee -a "$RESULTS/$stage.log"
+    local rc=${PIPESTATUS[0]}
+    if [ "$rc" = 124 ]; then echo "test.sh: $stage: killed after $STAGE_TIMEOUT s (STAGE_TIMEOUT)"; fi
+    return "$rc"
+}
+
+junit_counts() { python "$ROOT/scripts/test_counts.py" "$@"; }
+
+# record STAGE RC PASSED FAILED SKIPPED SECONDS [NOTE]: a stage that exited non-zero without a
+# failed case (it crashed, timed out or could not start) counts as one failed case.
+record() {
+    local stage=$1 rc=$2 passed=$3 failed=$4 skipped=$5 seconds=$6 note=${7:-}
+    if [ "$rc" != 0 ] && [ "$failed" = 0 ]; then
+        failed=1
+        note="${note:+$note; }exit $rc without a failed test case: counted as 1 failed"
+    fi
+    TOTAL_PASSED=$((TOTAL_PASSED + passed))
+    TOTAL_FAILED=$((TOTAL_FAILED + failed))
+    ROWS+=("$(printf '%-22s %6s %6s %7s %4s %6s  %s' "$stage" "$passed" "$failed" "$skipped" "$rc" "$seconds" "$note")")
+}
+
+has_tests() { [ -d "$COLL/$1" ] && [ -n "$(find "$COLL/$1" -name 'test_*.py' -print -quit)" ]; }
+
+stage_sanity() {
+    local start=$SECONDS rc p f s
+    rm -rf "$COLL/tests/output/junit"
+    HOME=$TEST_HOME run_logged sanity ansible-test sanity --venv --python "$PYVER" --junit "${SANITY_EXTRA[@]}"
+    rc=$?
+    # One JUnit file per sanity test: passed, failed, or skipped (a program or Python is missing).
+    read -r p f s < <(junit_counts "$COLL/tests/output/junit")
+    mkdir -p "$RESULTS/sanity" && cp -r "$COLL/tests/output/junit/." "$RESULTS/sanity/" 2>/dev/null
+    record sanity "$rc" "$p" "$f" "$s" $((SECONDS - start))
+}
+
+stage_units() {
+    local start=$SECONDS rc p f s note=
+    if ! has_tests tests/unit; then
+        record units 0 0 0 0 0 "no tests/unit/**/test_*.py"
+        return
+    fi
+    rm -rf "$COLL/tests/output/junit"
+    HOME=$TEST_HOME run_logged units ansible-test units --venv --python "$PYVER" "${UNITS_EXTRA[@]}"
+    rc=$?
+    # ansible-test writes pytest's JUnit XML, one file per test context (controller, modules).
+    read -r p f s < <(junit_counts "$COLL/tests/output/junit")
+    mkdir -p "$RESULTS/units" && cp -r "$COLL/tests/output/junit/." "$RESULTS/units/" 2>/dev/null
+    if [ $((p + f + s)) = 0 ]; then
+        f=1 note="test files exist but no test case was recorded"
+    fi
+    record units "$rc" "$p" "$f" "$s" $((SECONDS - start)) "$note"
+}
+
+stage_lint() {
+    local start=$SECONDS rc
+    ANSIBLE_COLLECTIONS_PATH=$COLLECTIONS run_logged lint ansible-lint
+    rc=$?
+    record lint "$rc" $((rc == 0)) $((rc != 0)) 0 $((SECONDS - start))
+}
+
+stage_docs() {
+    local start=$SECONDS rc
+    ANSIBLE_COLLECTIONS_PATH=$COLLECTIONS run_logged docs antsibull-docs lint-collection-docs --plugin-docs .
+    rc=$?
+    record docs "$rc" $((rc == 0)) $((rc != 0)) 0 $((SECONDS - start))
+}
+
+stage_molecule() {
+    local file scenario start rc ran=0
+    local -a wanted
+    IFS=, read -r -a wanted <<< "${SCENARIOS:-}"
+    for file in "$COLL"/extensions/molecule/*/molecule.yml; do
+        [ -e "$file" ] || continue
+        scenario=$(basename "$(dirname "$file")")
+        if [ ${#wanted[@]} -gt 0 ] && [[ " ${wanted[*]} " != *" $scenario "* ]]; then continue; fi
+        ran=1
+        banner "molecule: $scenario"
+        start=$SECONDS
+        ANSIBLE_COLLECTIONS_PATH=$COLLECTIONS run_logged molecule molecule test -s "$scenario"
+        rc=$?
+        record "molecule:$scenario" "$rc" $((rc == 0)) $((rc != 0)) 0 $((SECONDS - start))
+    done
+    if [ $ran = 0 ]; then
+        echo "no molecule scenario (extensions/molecule/*/molecule.yml${SCENARIOS:+ matching SCENARIOS=$SCENARIOS})"
+        record molecule 0 0 0 0 0 "no scenario"
+    fi
+}
+
+stage_fidelity() {
+    local start=$SECONDS rc p f s note=
+    if ! has_tests tests/fidelity; then
+        record fidelity 0 0 0 0 0 "no tests/fidelity/**/test_*.py"
+        return
+    fi
+    mkdir -p "$RESULTS/fidelity"
+    rm -f "$RESULTS/fidelity/junit.xml"
+    PYTHONPATH=$COLLECTIONS${PYTHONPATH:+:$PYTHONPATH} ANSIBLE_COLLECTIONS_PATH=$COLLECTIONS \
+        run_logged fidelity python -m pytest tests/fidelity -v -ra -p no:cacheprovider \
+        --junitxml="$RESULTS/fidelity/junit.xml" "${PYTEST_EXTRA[@]}"
+    rc=$?
+    read -r p f s < <(junit_counts "$RESULTS/fidelity/junit.xml")
+    # Exit 5 (nothing collected) is no excuse here: there are test files, so something is wrong
+    # with them (or PYTEST_ARGS deselected everything, which is then reported, not hidden).
+    if [ "$rc" = 5 ]; then note="pytest collected no test"; fi
+    record fidelity "$rc" "$p" "$f" "$s" $((SECONDS - start)) "$note"
+}
+
+main() {
+    local stage start_all=$SECONDS
+    local -a selected
+    IFS=, read -r -a selected <<< "$STAGES"
+    for stage in "${selected[@]}"; do
+        case ",$ALL_STAGES," in
+            *",$stage,"*) ;;
+            *) echo "test.sh: unknown stage '$stage' in STAGES (known: $ALL_STAGES)" >&2
+               echo "summary: 0 passed, 1 failed"; exit 2 ;;
+        esac
+    done
+
+    banner "copying the collection to $COLL"
+    rm -rf "$RESULTS"
+    mkdir -p "$RESULTS"
+    if ! copy_tree || ! install_get_pip_shim; then
+        echo "test.sh: could not prepare $COLL"
+        echo "summary: 0 passed, 1 failed"
+        exit 1
+    fi
+
+    for stage in ${ALL_STAGES//,/ }; do
+        [[ ",$STAGES," == *",$stage,"* ]] || continue
+        banner "stage $stage"
+        "stage_$stage"
+    done
+
+    banner "results (logs and JUnit files in ${RESULTS#"$ROOT"/}/, $((SECONDS - start_all)) s in all)"
+    printf '%-22s %6s %6s %7s %4s %6s  %s\n' stage passed failed skipped rc secs note
+    printf '%s\n' "${ROWS[@]}"
+    echo "summary: $TOTAL_PASSED passed, $TOTAL_FAILED failed"
+    [ "$TOTAL_FAILED" = 0 ]
+}
+
+main
