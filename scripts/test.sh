@@ -83,7 +83,7 @@ EOF
 run_logged() {
     local stage=$1
     shift
-    (cd "$COLL" && exec timeout --foreground -k 30 "$STAGE_TIMEOUT" "$@" </dev/null) 2>&1 | tee -a "$RESULTS/$stage.log"
+    (cd "$COLL" && exec timeout --foreground -k 30 "$STAGE_TIMEOUT" "$@" </dev/null 9>&-) 2>&1 | tee -a "$RESULTS/$stage.log"
     local rc=${PIPESTATUS[0]}
     if [ "$rc" = 124 ]; then echo "test.sh: $stage: killed after $STAGE_TIMEOUT s (STAGE_TIMEOUT)"; fi
     return "$rc"
@@ -200,6 +200,14 @@ main() {
                echo "summary: 0 passed, 1 failed"; exit 2 ;;
         esac
     done
+
+    # One run at a time per tree: a second one would delete the copy under the first one's feet.
+    mkdir -p "$BUILD"
+    exec 9>"$BUILD/.test.lock"
+    if ! flock -n 9; then
+        echo "test.sh: another make test is running in this tree; waiting for it"
+        flock 9
+    fi
 
     banner "copying the collection to $COLL"
     rm -rf "$RESULTS"
