@@ -20,7 +20,7 @@ COLLECTIONS=$BUILD/collections
 TEST_HOME=$BUILD/home
 RESULTS=$BUILD/test-results
 PYVER=${PYTHON_VERSION:-3.11}
-ALL_STAGES=sanity,units,lint,docs,molecule,fidelity
+ALL_STAGES=sanity,units,lint,docs,build,molecule,fidelity
 STAGES=${STAGES:-$ALL_STAGES}
 STAGE_TIMEOUT=${STAGE_TIMEOUT:-1800}
 read -r -a SANITY_EXTRA <<< "${SANITY_ARGS:-}"
@@ -147,6 +147,43 @@ stage_docs() {
     ANSIBLE_COLLECTIONS_PATH=$COLLECTIONS run_logged docs antsibull-docs lint-collection-docs --plugin-docs .
     rc=$?
     record docs "$rc" $((rc == 0)) $((rc != 0)) 0 $((SECONDS - start))
+}
+
+# build: the Galaxy artifact builds, installs into an empty collections path, and ansible-doc renders
+# every module, the callback and every role from the INSTALLED copy. One case per step/plugin.
+stage_build() {
+    local start=$SECONDS passed=0 failed=0 work="$ROOT/build/artifact" name kind tarball
+    rm -rf "$work" && mkdir -p "$work/installed"
+    banner "build: ansible-galaxy collection build / install"
+    if run_logged build ansible-galaxy collection build --force --output-path "$work"; then
+        passed=$((passed + 1))
+    else
+        failed=$((failed + 1))
+    fi
+    tarball=$(ls "$work"/directpath-firewall-*.tar.gz 2>/dev/null | head -n 1)
+    if [ -n "$tarball" ] && run_logged build ansible-galaxy collection install --offline -p "$work/installed" "$tarball"; then
+        passed=$((passed + 1))
+    else
+        failed=$((failed + 1))
+    fi
+    for kind in module callback role; do
+        case $kind in
+            module) set -- "$COLL"/plugins/modules/*.py ;;
+            callback) set -- "$COLL"/plugins/callback/*.py ;;
+            role) set -- "$COLL"/roles/*/meta/argument_specs.yml ;;
+        esac
+        for name in "$@"; do
+            [ -e "$name" ] || continue
+            if [ $kind = role ]; then name=$(basename "$(dirname "$(dirname "$name")")"); else name=$(basename "$name" .py); fi
+            if ANSIBLE_COLLECTIONS_PATH="$work/installed" run_logged build ansible-doc -t "$kind" "directpath.firewall.$name" >/dev/null; then
+                passed=$((passed + 1))
+            else
+                echo "test.sh: build: ansible-doc -t $kind directpath.firewall.$name failed on the installed artifact"
+                failed=$((failed + 1))
+            fi
+        done
+    done
+    record build $((failed != 0)) "$passed" "$failed" 0 $((SECONDS - start))
 }
 
 stage_molecule() {
