@@ -32,7 +32,7 @@ author:
   - DirectPath engineers (@directpath)
 extends_documentation_fragment:
   - directpath.firewall.opnsense
-  - directpath.firewall.opnsense.natpmp
+  - directpath.firewall.pf_firewall.natpmp
   - ansible.builtin.action_common_attributes
 attributes:
   check_mode:

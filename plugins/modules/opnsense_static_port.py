@@ -29,7 +29,7 @@ author:
   - DirectPath engineers (@directpath)
 extends_documentation_fragment:
   - directpath.firewall.opnsense
-  - directpath.firewall.opnsense.static_port
+  - directpath.firewall.pf_firewall.static_port
   - ansible.builtin.action_common_attributes
 attributes:
   check_mode:

@@ -28,7 +28,7 @@ author:
   - DirectPath engineers (@directpath)
 extends_documentation_fragment:
   - directpath.firewall.pfsense
-  - directpath.firewall.pfsense.natpmp
+  - directpath.firewall.pf_firewall.natpmp
   - ansible.builtin.action_common_attributes
 attributes:
   check_mode:
