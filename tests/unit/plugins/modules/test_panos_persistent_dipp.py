@@ -177,6 +177,16 @@ def test_auth_failure_names_the_cause(sim, capsys):
     assert 'wrong-password-123' not in out
 
 
+def test_invalid_api_key_names_the_cause(sim, capsys):
+    args = dict(host=sim.host, port=sim.port, api_key='LUFRPTnot-a-valid-key==', ca_path=sim.ca_path, rules=['lan-out'])
+    before = sim.snapshot()
+    result, out = run_module_output(capsys, args)
+    assert result['failed'] is True
+    assert result['cause'] == 'auth'
+    assert 'LUFRPTnot-a-valid-key==' not in out
+    assert sim.snapshot() == before
+
+
 def test_unreachable_firewall_fails_clearly(capsys):
     sock = socket.socket()
     sock.bind(('127.0.0.1', 0))
