@@ -160,7 +160,10 @@ stage_build() {
     else
         failed=$((failed + 1))
     fi
-    tarball=$(ls "$work"/directpath-firewall-*.tar.gz 2>/dev/null | head -n 1)
+    tarball=
+    for name in "$work"/directpath-firewall-*.tar.gz; do
+        [ -e "$name" ] && tarball=$name && break
+    done
     if [ -n "$tarball" ] && run_logged build ansible-galaxy collection install --offline -p "$work/installed" "$tarball"; then
         passed=$((passed + 1))
     else
