@@ -113,7 +113,7 @@ class ArgumentSpec(object):
             merged.required_by[key] = list(merged.required_by[key]) + list(value)
         return merged
 
-    def create_ansible_module(self, supports_check_mode=True, **kwargs):
+    def create_ansible_module(self, supports_check_mode, **kwargs):
         return AnsibleModule(
             argument_spec=self.argument_spec,
             mutually_exclusive=self.mutually_exclusive,

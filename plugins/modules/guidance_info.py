@@ -190,7 +190,7 @@ def guidance_row(vendor):
 
 
 def main():
-    module = MODULE_SPEC.create_ansible_module()
+    module = MODULE_SPEC.create_ansible_module(supports_check_mode=True)
     params = module.params
     api_calls = ApiCalls()
 

@@ -124,7 +124,7 @@ VENDOR = 'opnsense'
 
 
 def main():
-    module = opnsense.ONBOX_SPEC.merge(NATPMP_SPEC).create_ansible_module()
+    module = opnsense.ONBOX_SPEC.merge(NATPMP_SPEC).create_ansible_module(supports_check_mode=True)
     api_calls = ApiCalls()
     guard(module, VENDOR, 'natpmp', api_calls,
           lambda: run_natpmp_module(module, opnsense, VENDOR, 'OPNsense', api_calls))

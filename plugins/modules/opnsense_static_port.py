@@ -314,7 +314,7 @@ def run_api(module, params, api_calls, version_text):
 
 
 def main():
-    module = opnsense.ONBOX_SPEC.merge(STATIC_PORT_SPEC).merge(MODULE_SPEC).create_ansible_module()
+    module = opnsense.ONBOX_SPEC.merge(STATIC_PORT_SPEC).merge(MODULE_SPEC).create_ansible_module(supports_check_mode=True)
     params = module.params
     api_calls = ApiCalls()
 

@@ -316,7 +316,7 @@ def apply_changes(client, plan, rules, description):
 
 def main():
     spec = PANOS_CONNECTION_SPEC.merge(MODULE_SPEC)
-    module = spec.create_ansible_module()
+    module = spec.create_ansible_module(supports_check_mode=True)
     if not HAS_PANOS:
         module.fail_json(msg=missing_required_lib('pan-os-python'), cause='dependency')
     params = module.params

@@ -119,7 +119,7 @@ VENDOR = 'pfsense'
 
 
 def main():
-    module = pfsense.ONBOX_SPEC.merge(NATPMP_SPEC).create_ansible_module()
+    module = pfsense.ONBOX_SPEC.merge(NATPMP_SPEC).create_ansible_module(supports_check_mode=True)
     api_calls = ApiCalls()
     guard(module, VENDOR, 'natpmp', api_calls,
           lambda: run_natpmp_module(module, pfsense, VENDOR, 'pfSense', api_calls))

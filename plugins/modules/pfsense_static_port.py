@@ -214,7 +214,7 @@ def write_changes(config, desired, rule):
 
 
 def main():
-    module = pfsense.ONBOX_SPEC.merge(STATIC_PORT_SPEC).merge(MODULE_SPEC).create_ansible_module()
+    module = pfsense.ONBOX_SPEC.merge(STATIC_PORT_SPEC).merge(MODULE_SPEC).create_ansible_module(supports_check_mode=True)
     params = module.params
     api_calls = ApiCalls()
 

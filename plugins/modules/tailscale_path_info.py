@@ -504,7 +504,7 @@ def evaluate(status, pings, params):
 
 
 def main():
-    module = MODULE_SPEC.create_ansible_module()
+    module = MODULE_SPEC.create_ansible_module(supports_check_mode=True)
     params = module.params
     api_calls = ApiCalls()
 

@@ -97,7 +97,7 @@ def _run_module(check_mode, diff, plan, apply, capsys):
     spec = ArgumentSpec({'name': {'type': 'str'}})
     args = {'name': 'x', '_ansible_check_mode': check_mode, '_ansible_diff': diff}
     with patch_module_args(args):
-        module = spec.create_ansible_module()
+        module = spec.create_ansible_module(supports_check_mode=True)
         with pytest.raises(SystemExit):
             run_plan(module, plan, apply, ApiCalls())
     return json.loads(capsys.readouterr().out)
@@ -136,7 +136,7 @@ def test_run_plan_does_not_apply_without_changes(capsys):
 def test_guard_turns_directpath_error_into_failure_with_error_record(capsys):
     spec = ArgumentSpec({'password': {'type': 'str', 'no_log': True}})
     with patch_module_args({'password': 's3cr3t-value'}):
-        module = spec.create_ansible_module()
+        module = spec.create_ansible_module(supports_check_mode=True)
 
         def body():
             raise DirectPathError('login with s3cr3t-value refused', cause='auth')
