@@ -30,6 +30,8 @@ import re
 import ssl
 import xml.etree.ElementTree as ET
 
+from ansible.module_utils.basic import env_fallback
+
 from ansible_collections.directpath.firewall.plugins.module_utils.remediation import ArgumentSpec, DirectPathError
 
 try:
@@ -58,11 +60,11 @@ TRANSLATION_TYPES = ('dynamic-ip-and-port', 'persistent-dynamic-ip-and-port', 'd
 
 PANOS_CONNECTION_SPEC = ArgumentSpec(
     argument_spec=dict(
-        host=dict(type='str', required=True, fallback=(lambda: _env('PANOS_HOSTNAME'), [])),
+        host=dict(type='str', required=True, fallback=(env_fallback, ['PANOS_HOSTNAME'])),
         port=dict(type='int', default=443),
-        username=dict(type='str', fallback=(lambda: _env('PANOS_USERNAME'), [])),
-        password=dict(type='str', no_log=True, fallback=(lambda: _env('PANOS_PASSWORD'), [])),
-        api_key=dict(type='str', no_log=True, fallback=(lambda: _env('PANOS_API_KEY'), [])),
+        username=dict(type='str', fallback=(env_fallback, ['PANOS_USERNAME'])),
+        password=dict(type='str', no_log=True, fallback=(env_fallback, ['PANOS_PASSWORD'])),
+        api_key=dict(type='str', no_log=True, fallback=(env_fallback, ['PANOS_API_KEY'])),
         validate_certs=dict(type='bool', default=True),
         ca_path=dict(type='path'),
         timeout=dict(type='int', default=30),
@@ -72,16 +74,6 @@ PANOS_CONNECTION_SPEC = ArgumentSpec(
     required_one_of=[('api_key', 'password')],
     required_together=[('username', 'password')],
 )
-
-
-def _env(name):
-    import os
-    value = os.environ.get(name)
-    if value is None:
-        # AnsibleFallbackNotFound tells AnsibleModule to use no value.
-        from ansible.module_utils.basic import AnsibleFallbackNotFound
-        raise AnsibleFallbackNotFound
-    return value
 
 
 def parse_version(text):
@@ -246,10 +238,24 @@ class PanosClient(object):
     def rule_xpath(self, name):
         return "%s/entry[@name='%s']" % (self.rules_xpath, name)
 
+    def _show(self, action, xpath):
+        """``show`` (running config) of one xpath; None when the node does not exist.
+
+        PAN-OS answers ``show`` of an absent node with the error "No such node" (pan-os-python
+        classify_exception -> PanNoSuchNode): a firewall without shared address objects or without
+        NAT rules is not an error here.
+        """
+        try:
+            self._call(action, self.firewall.xapi.show, xpath=xpath)
+        except DirectPathError as error:
+            if 'No such node' in error.message:
+                return None
+            raise
+        return self.firewall.xapi.element_result
+
     def read_nat_rules(self):
         """Return the running config's NAT rules as ``{name: Element}`` (document order kept)."""
-        self._call('read NAT rules', self.firewall.xapi.show, xpath=self.rules_xpath)
-        result = self.firewall.xapi.element_result
+        result = self._show('read NAT rules', self.rules_xpath)
         rules = {}
         if result is None:
             return rules
@@ -264,12 +270,7 @@ class PanosClient(object):
         """Address objects of the vsys and shared: ``{name: value}`` for ip-netmask ones."""
         addresses = {}
         for xpath in ('/config/shared/address', self.firewall.xpath_vsys() + '/address'):
-            try:
-                self._call('read address objects', self.firewall.xapi.show, xpath=xpath)
-            except DirectPathError as error:
-                # An xpath with no node reads as an empty result on PAN-OS; an error here is real.
-                raise error
-            result = self.firewall.xapi.element_result
+            result = self._show('read address objects', xpath)
             if result is None:
                 continue
             for entry in result.iter('entry'):

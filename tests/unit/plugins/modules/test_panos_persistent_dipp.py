@@ -119,6 +119,24 @@ def test_hosts_without_nat_rule_are_not_applicable(sim, capsys):
     assert result['changed'] is False
 
 
+def test_firewall_without_shared_addresses_or_nat_rules_reads_as_empty(sim, capsys):
+    root = ET.fromstring(sim.control().state()['running'])
+    root.remove(root.find('shared'))
+    rulebase = root.find("./devices/entry[@name='localhost.localdomain']/vsys/entry[@name='vsys1']/rulebase")
+    rulebase.remove(rulebase.find('nat'))
+    sim.control().set_state(config=ET.tostring(root, encoding='unicode'))
+    result = run_module(capsys, conn(sim, tailscale_hosts=['10.0.0.5']), check_mode=True)
+    assert 'failed' not in result, result.get('msg')
+    assert result['compliance']['status'] == 'not_applicable'
+
+
+def test_connection_options_fall_back_to_environment(sim, capsys, monkeypatch):
+    monkeypatch.setenv('PANOS_HOSTNAME', sim.host)
+    monkeypatch.setenv('PANOS_API_KEY', sim.api_key)
+    result = run_module(capsys, dict(port=sim.port, ca_path=sim.ca_path, rules=['lan-out']), check_mode=True)
+    assert result['compliance']['status'] == 'drift'
+
+
 def test_rule_with_static_translation_is_reported_not_changed(sim, capsys):
     result = run_module(capsys, conn(sim, rules=['dmz-static']))
     assert result['changed'] is False
