@@ -279,6 +279,30 @@ class PanosClient(object):
                     addresses[entry.get('name')] = netmask.text.strip()
         return addresses
 
+    def global_persistent_dipp(self):
+        """The operational setting ``persistent-dipp`` (PAN-OS 10.1.6+/10.2.4+/11.0): True when enabled.
+
+        The CLI prints "Persistent DIPP : Enabled" (PAN KB kA14u000000kHuECAU); the XML API is taken to
+        return that text in ``result`` (not verified on a device: docs/vendors/panos.md).
+        """
+        self._call('read the persistent-dipp system setting', self.firewall.xapi.op,
+                   cmd='<show><system><setting><persistent-dipp></persistent-dipp></setting></system></show>')
+        result = self.firewall.xapi.element_result
+        text = ' '.join(result.itertext()).lower() if result is not None else ''
+        if 'disabled' in text:
+            return False
+        if 'enabled' in text:
+            return True
+        raise DirectPathError('the firewall %s answered "show system setting persistent-dipp" with %r, which says neither '
+                              'enabled nor disabled' % (self.host, text.strip()[:200]), cause='api')
+
+    def set_global_persistent_dipp(self, enabled):
+        """``set system setting persistent-dipp enable yes|no``: an operational command, live at once in the
+        configuration but effective for NAT only after ``request restart system``; no commit."""
+        self._call('set the persistent-dipp system setting', self.firewall.xapi.op,
+                   cmd='<set><system><setting><persistent-dipp><enable>%s</enable></persistent-dipp></setting></system></set>'
+                   % ('yes' if enabled else 'no'))
+
     def pending_changes(self):
         return self._call('check pending changes', self.firewall.pending_changes) in ('yes', True)
 

@@ -23,7 +23,8 @@ description:
     running configuration, so the firewall is left as it was.
   - Per-rule persistent DIPP needs PAN-OS 11.1.1 or later. On older versions the module changes nothing and
     reports C(manual) with the options Palo Alto documents (the global C(persistent-dipp) setting, which needs a
-    restart, a selective rule for UDP source port 41641, or Static IP NAT for a single device).
+    restart, a selective rule for UDP source port 41641, or Static IP NAT for a single device), unless
+    O(legacy_global_setting=true) opts in to the global setting.
   - With O(state=absent) the rules are put back to plain C(dynamic-ip-and-port).
 author:
   - DirectPath engineers (@directpath)
@@ -68,6 +69,17 @@ options:
     description: Seconds to wait for the commit job to finish.
     type: int
     default: 600
+  legacy_global_setting:
+    description:
+      - On PAN-OS below 11.1.1 (10.1.6 and later, 10.2.4 and later, 11.0), use the operational system setting
+        C(set system setting persistent-dipp enable yes) instead of reporting C(manual). With O(state=absent) the
+        setting is turned off.
+      - The setting applies to B(every) dynamic-IP-and-port NAT rule of the firewall, not only to the selected ones,
+        and takes effect only after C(request restart system). The module never restarts the firewall; the result's
+        C(advice) says a restart is needed. Set it on an HA peer as well.
+      - Ignored on PAN-OS 11.1.1 and later, where the per-rule translation type is used.
+    type: bool
+    default: false
 notes:
   - Palo Alto documents that, where DIPP or persistent-DIPP NAT rules already exist, the firewall should be rebooted
     after such rules are added, deleted or changed. The module does not reboot; the result's C(advice) says so.
@@ -145,7 +157,7 @@ compliance:
     findings: ["NAT rule 'lan-out' uses dynamic-ip-and-port: the mapping varies by destination"]
     exposure: ["NAT rule 'lan-out': translated source port reused for every destination (no inbound port opened)"]
 diff:
-  description: Translation type of each changed rule, before and after.
+  description: Translation type of each changed rule (or, with O(legacy_global_setting), the global setting), before and after.
   returned: when diff mode is on
   type: dict
   sample: {"before": {"lan-out": "dynamic-ip-and-port"}, "after": {"lan-out": "persistent-dynamic-ip-and-port"}}
@@ -177,6 +189,7 @@ WORKAROUND = 'persistent_dipp'
 PERSISTENT = 'persistent-dynamic-ip-and-port'
 DYNAMIC = 'dynamic-ip-and-port'
 MIN_VERSION = (11, 1, 1)
+GLOBAL_SETTING = 'system setting persistent-dipp'
 
 MODULE_SPEC = ArgumentSpec(
     argument_spec=dict(
@@ -185,6 +198,7 @@ MODULE_SPEC = ArgumentSpec(
         state=dict(type='str', choices=['present', 'absent'], default='present'),
         commit_description=dict(type='str', default='directpath.firewall: persistent DIPP for Tailscale direct connections'),
         commit_timeout=dict(type='int', default=600),
+        legacy_global_setting=dict(type='bool', default=False),
     ),
     required_one_of=[('rules', 'tailscale_hosts')],
 )
@@ -269,12 +283,20 @@ def build_translation(rule, wanted):
     return translation
 
 
-def plan_rules(plan, client, rules, selected, state):
+def supports_global_setting(version):
+    """The operational persistent-dipp setting: 10.1.6+, 10.2.4+ and 11.0 (PAN KB kA14u000000kHuECAU)."""
+    major, minor, patch = version
+    return (major, minor) == (10, 1) and patch >= 6 or (major, minor) == (10, 2) and patch >= 4 or (major, minor) == (11, 0)
+
+
+def plan_rules(plan, client, rules, selected, state, legacy_global_setting):
+    version = parse_version(client.sw_version)
+    if version < MIN_VERSION:
+        return plan_before_11_1_1(plan, client, rules, selected, state, legacy_global_setting, version)
     wanted = PERSISTENT if state == 'present' else DYNAMIC
     report = []
     for name in selected:
         current = translation_type(rules[name])
-        finding = None
         if state == 'present':
             finding = "NAT rule '%s' uses %s: the mapping varies by destination, so peers fall back to DERP" % (name, current)
             plan.add_exposure("NAT rule '%s': translated source port reused for every destination (no inbound port opened)" % name)
@@ -282,18 +304,48 @@ def plan_rules(plan, client, rules, selected, state):
             finding = "NAT rule '%s' uses %s; state=absent wants %s" % (name, current, DYNAMIC)
         plan.compare(name, current, wanted, finding=finding)
         report.append({'name': name, 'translation_before': current, 'translation_after': wanted})
-    version = parse_version(client.sw_version)
-    if state == 'present' and plan.changed and version < MIN_VERSION:
-        plan.require_manual('PAN-OS %s does not support per-rule Persistent Dynamic IP and Port (needs 11.1.1 or later)' % client.sw_version)
-        plan.add_advice(LEGACY_OPTIONS)
-        for item in report:
-            item['translation_after'] = item['translation_before']
     if plan.changed and state == 'present':
         plan.add_advice('Palo Alto documents a reboot after changing DIPP NAT rules when DIPP rules already exist; plan one.')
     return report
 
 
+def plan_before_11_1_1(plan, client, rules, selected, state, legacy_global_setting, version):
+    """No per-rule persistent DIPP: manual, or (opt-in) the global persistent-dipp setting."""
+    report = [{'name': name, 'translation_before': translation_type(rules[name]),
+               'translation_after': translation_type(rules[name])} for name in selected]
+    needs_work = state == 'present' and any(item['translation_before'] == DYNAMIC for item in report)
+    if not legacy_global_setting:
+        if needs_work:
+            plan.require_manual('PAN-OS %s does not support per-rule Persistent Dynamic IP and Port (needs 11.1.1 or later)' % client.sw_version)
+            plan.add_advice(LEGACY_OPTIONS)
+        return report
+    if not supports_global_setting(version):
+        if needs_work:
+            plan.require_manual('PAN-OS %s has neither per-rule persistent DIPP (11.1.1+) nor the global persistent-dipp setting '
+                                '(10.1.6+, 10.2.4+, 11.0)' % client.sw_version)
+            plan.add_advice(LEGACY_OPTIONS)
+        return report
+    if not needs_work and state == 'present':
+        return report
+    enabled = client.global_persistent_dipp()
+    wanted = 'enabled' if state == 'present' else 'disabled'
+    plan.compare(GLOBAL_SETTING, 'enabled' if enabled else 'disabled', wanted,
+                 finding='the global persistent-dipp setting is %s; %s wants it %s' % (
+                     'enabled' if enabled else 'disabled', 'the workaround' if state == 'present' else 'state=absent', wanted))
+    if state == 'present':
+        plan.add_exposure('every dynamic-IP-and-port NAT rule of the firewall (global setting): translated source port reused for '
+                          'every destination (no inbound port opened)')
+    plan.add_advice('The global persistent-dipp setting takes effect only after "request restart system", and must be set on '
+                    'an HA peer as well; this module never restarts the firewall.')
+    return report
+
+
 def apply_changes(client, plan, rules, description):
+    global_change = [change for change in plan.changes if change.name == GLOBAL_SETTING]
+    if global_change:
+        # An operational command: no candidate configuration, no commit, nothing half-applied.
+        client.set_global_persistent_dipp(global_change[0].after == 'enabled')
+        return None
     client.lock()
     try:
         if client.pending_changes():
@@ -333,7 +385,7 @@ def main():
         if not selected and not params['rules']:
             plan.set_status('not_applicable')
             plan.add_finding('no enabled dynamic-IP-and-port source NAT rule covers the Tailscale hosts: nothing to change')
-        report = plan_rules(plan, client, rules, selected, params['state'])
+        report = plan_rules(plan, client, rules, selected, params['state'], params['legacy_global_setting'])
         extra = {'sw_version': client.sw_version, 'rules': report}
 
         def apply(current_plan):

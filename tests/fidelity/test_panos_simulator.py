@@ -557,3 +557,40 @@ def test_natrule_does_not_know_the_persistent_translation_type_and_drops_it(pano
     device.xapi.get(xpath=LAN_OUT)
     assert device.xapi.element_result.find('entry/source-translation') is None
     assert control.state()['pending_changes'] is True
+
+
+# ------------------------------------------------------------------------------------------------
+# Global persistent-dipp system setting (operational command, PAN-OS 10.1.6+/10.2.4+/11.0)
+# ------------------------------------------------------------------------------------------------
+SHOW_GLOBAL = '<show><system><setting><persistent-dipp></persistent-dipp></setting></system></show>'
+SET_GLOBAL = '<set><system><setting><persistent-dipp><enable>%s</enable></persistent-dipp></setting></system></set>'
+
+
+def test_global_persistent_dipp_is_set_by_operational_command_without_commit(panos_sim_factory):
+    sim, control = panos_sim_factory(sw_version='10.2.4')
+    device = firewall(sim)
+    device.xapi.op(SHOW_GLOBAL)
+    assert 'Disabled' in result_xml(device)
+    device.xapi.op(SET_GLOBAL % 'yes')
+    device.xapi.op(SHOW_GLOBAL)
+    assert 'Enabled' in result_xml(device)
+    state = control.state()
+    assert state['persistent_dipp_global'] is True
+    assert state['pending_changes'] is False
+    ops = [(entry['op'], entry['kind']) for entry in control.journal()]
+    assert ('op:set system setting persistent-dipp', 'write') in ops
+    assert ('op:show system setting persistent-dipp', 'read') in ops
+
+
+def test_global_persistent_dipp_is_unknown_before_10_1_6(panos_sim_factory):
+    sim, control = panos_sim_factory(sw_version='10.1.3')
+    with pytest.raises(pan_errors.PanDeviceXapiError, match='is unexpected'):
+        firewall(sim).xapi.op(SET_GLOBAL % 'yes')
+    assert control.state()['persistent_dipp_global'] is False
+
+
+def test_global_persistent_dipp_rejects_a_value_other_than_yes_or_no(panos_sim_factory):
+    sim, control = panos_sim_factory(sw_version='10.2.4')
+    with pytest.raises(pan_errors.PanDeviceXapiError, match='invalid'):
+        firewall(sim).xapi.op(SET_GLOBAL % 'maybe')
+    assert control.state()['persistent_dipp_global'] is False

@@ -786,6 +786,9 @@ class PanosSimulator(DeviceSimulator):
         self.system = {'sw-version': sw_version, 'model': model, 'serial': serial, 'app-version': app_version,
                        'hostname': hostname, 'multi-vsys': 'off'}
         parse_version(sw_version)
+        # Operational (not candidate) setting "set system setting persistent-dipp enable yes|no":
+        # kept across commits and reboots, repeated per HA peer (PAN KB kA14u000000kHuECAU).
+        self.persistent_dipp_global = False
         self.auth_style = auth_style
         self.commit_seconds = float(commit_seconds)
         self.lock_owner = lock_owner
@@ -857,6 +860,7 @@ class PanosSimulator(DeviceSimulator):
                 'sw_version': self.system['sw-version'], 'model': self.system['model'], 'serial': self.system['serial'],
                 'app_version': self.system['app-version'], 'hostname': self.system['hostname'],
                 'multi_vsys': self.system['multi-vsys'] == 'on',
+                'persistent_dipp_global': self.persistent_dipp_global,
                 'username': self.username, 'auth_style': self.auth_style, 'commit_seconds': self.commit_seconds,
                 'running': _pretty(self.running), 'candidate': _pretty(self.candidate),
                 'pending_changes': _canonical(self.candidate) != _canonical(self.running),
@@ -868,7 +872,7 @@ class PanosSimulator(DeviceSimulator):
             }
 
     def state_update(self, values):
-        known = {'sw_version', 'model', 'serial', 'app_version', 'hostname', 'multi_vsys', 'auth_style', 'commit_seconds',
+        known = {'persistent_dipp_global', 'sw_version', 'model', 'serial', 'app_version', 'hostname', 'multi_vsys', 'auth_style', 'commit_seconds',
                  'username', 'password', 'reset', 'config', 'candidate', 'config_lock', 'commit_lock', 'lock_owner', 'api_key'}
         unknown = set(values) - known
         if unknown:
@@ -880,6 +884,8 @@ class PanosSimulator(DeviceSimulator):
             for key, name in (('model', 'model'), ('serial', 'serial'), ('app_version', 'app-version'), ('hostname', 'hostname')):
                 if key in values:
                     self.system[name] = str(values[key])
+            if 'persistent_dipp_global' in values:
+                self.persistent_dipp_global = bool(values['persistent_dipp_global'])
             if 'multi_vsys' in values:
                 self.system['multi-vsys'] = 'on' if values['multi_vsys'] else 'off'
             if 'auth_style' in values:
@@ -919,6 +925,7 @@ class PanosSimulator(DeviceSimulator):
                 'candidate': _canonical(self.candidate),
                 'config_locks': repr(sorted(self.config_locks.items())),
                 'commit_locks': repr(sorted(self.commit_locks.items())),
+                'persistent_dipp_global': repr(self.persistent_dipp_global),
             }
 
     # dispatch ------------------------------------------------------------------------------------
@@ -1074,6 +1081,8 @@ class PanosSimulator(DeviceSimulator):
             'load config': self._op_load_config,
             'show config running': self._op_show_config,
             'show config candidate': self._op_show_config,
+            'show system setting persistent-dipp': self._op_show_persistent_dipp,
+            'set system setting persistent-dipp': self._op_set_persistent_dipp,
         }
         handler = handlers.get(words)
         if handler is None:
@@ -1185,6 +1194,34 @@ class PanosSimulator(DeviceSimulator):
 
     def _op_show_commit_locks(self, **_kwargs):
         return self._locks_xml(self.commit_locks, 'commit-locks')
+
+    def _persistent_dipp_supported(self, words):
+        # The global setting exists from PAN-OS 10.1.6 (VM and single-dataplane; 10.1.7 on all models)
+        # and 10.2.4 (PAN KB kA14u000000kHuECAU, PAN-OS 10.1 New Features). Older versions do not know
+        # the keyword: answered like any unknown command (code 17, INFERRED text).
+        major, minor, patch = self.version
+        if (major, minor) == (10, 1) and patch >= 6 or (major, minor) == (10, 2) and patch >= 4 or (major, minor) >= (11, 0):
+            return
+        raise XapiError(' %s is unexpected' % ' -> '.join(words.split(' ')), code=17)
+
+    def _op_show_persistent_dipp(self, words, **_kwargs):
+        # CLI "show system setting persistent-dipp" prints "Persistent DIPP : Enabled" (PAN KB
+        # kA14u000000kHuECAU). Its XML API form is INFERRED: the CLI text as the result's text.
+        self._persistent_dipp_supported(words)
+        state = 'Enabled' if self.persistent_dipp_global else 'Disabled'
+        return _xml('<response status="success"><result>Persistent DIPP : %s</result></response>' % state)
+
+    def _op_set_persistent_dipp(self, args, words, **_kwargs):
+        # CLI "set system setting persistent-dipp enable yes|no" (PAN KB kA14u000000kHuECAU); XML form
+        # <set><system><setting><persistent-dipp><enable>yes</enable>... per [xapi] cmd_xml (INFERRED for
+        # the device). The value must be yes or no, as the CLI's completion offers.
+        self._persistent_dipp_supported(words)
+        value = args.get('enable')
+        if value not in ('yes', 'no'):
+            raise XapiError('persistent-dipp -> enable %s is invalid' % (value or '(missing)'), code=17)
+        self.persistent_dipp_global = value == 'yes'
+        return _xml('<response status="success"><result>Persistent DIPP setting changed; it takes effect after '
+                    '"request restart system"</result></response>')
 
     def _op_revert(self, **_kwargs):
         # CLI "revert config" (PAN-OS admin guide, "Revert Firewall Configuration Changes"), in its XML

@@ -161,6 +161,50 @@ def test_old_panos_changes_nothing_and_reports_manual_with_options(tmp_path, cap
         assert old.journal.writes() == []
 
 
+def test_old_panos_with_opt_in_enables_the_global_setting_without_commit(tmp_path, capsys):
+    with PanosSimulator(tmp_path / 'old', sw_version='10.2.4') as old:
+        args = conn(old, rules=['lan-out'], legacy_global_setting=True)
+        result = run_module(capsys, args, check_mode=True)
+        assert result['compliance']['status'] == 'drift'
+        assert result['diff'] == {'before': {'system setting persistent-dipp': 'disabled'},
+                                  'after': {'system setting persistent-dipp': 'enabled'}}
+        assert old.journal.writes() == []
+        running_before = old.control().state()['running']
+        result = run_module(capsys, args)
+        assert result['changed'] is True
+        assert result['compliance']['status'] == 'compliant'
+        assert any('request restart system' in advice for advice in result['compliance']['advice'])
+        state = old.control().state()
+        assert state['persistent_dipp_global'] is True
+        assert state['running'] == running_before
+        assert state['jobs'] == []
+        old.journal.clear()
+        result = run_module(capsys, args)
+        assert result['changed'] is False
+        assert old.journal.writes() == []
+        result = run_module(capsys, dict(args, state='absent'))
+        assert result['changed'] is True
+        assert old.control().state()['persistent_dipp_global'] is False
+
+
+def test_opt_in_on_a_version_without_the_global_setting_stays_manual(tmp_path, capsys):
+    with PanosSimulator(tmp_path / 'older', sw_version='10.1.3') as older:
+        result = run_module(capsys, conn(older, rules=['lan-out'], legacy_global_setting=True))
+        assert result['changed'] is False
+        assert result['compliance']['status'] == 'manual'
+        assert older.journal.writes() == []
+
+
+def test_failed_global_setting_leaves_it_unchanged(tmp_path, capsys):
+    with PanosSimulator(tmp_path / 'old', sw_version='10.2.4') as old:
+        old.control().arm('http_500', match='op:set system setting persistent-dipp')
+        before = old.state_components()
+        result = run_module(capsys, conn(old, rules=['lan-out'], legacy_global_setting=True))
+        assert result['failed'] is True
+        assert result['cause'] == 'api'
+        assert old.state_components() == before
+
+
 def test_state_absent_puts_back_dynamic_ip_and_port(sim, capsys):
     run_module(capsys, conn(sim, rules=['lan-out']))
     result = run_module(capsys, conn(sim, rules=['lan-out'], state='absent'))
