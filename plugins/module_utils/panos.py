@@ -337,23 +337,22 @@ class PanosClient(object):
         except DirectPathError as error:
             # The commit request failed in transport or was refused: our edits must not stay in the
             # candidate, where the next commit of any administrator would carry them.
-            reverted = self.revert_candidate()
-            error.device_unchanged = reverted
-            error.message += (' The candidate configuration was reverted.' if reverted else
-                              ' Reverting the candidate configuration FAILED (a commit may still be running): check the firewall.')
-            raise
+            raise self.revert_after(error, ' (a commit may still be running)')
         if result is None:
             return None
         if not result.get('success'):
             messages = '; '.join(result.get('messages') or []) or 'no details'
-            reverted = self.revert_candidate()
-            raise DirectPathError(
-                'commit job %s failed on %s: %s. %s' % (
-                    result.get('jobid'), self.host, messages,
-                    'The candidate configuration was reverted to the running configuration; nothing changed.'
-                    if reverted else 'Reverting the candidate configuration FAILED: check the firewall.'),
-                cause='commit', device_unchanged=reverted)
+            raise self.revert_after(DirectPathError(
+                'commit job %s failed on %s: %s.' % (result.get('jobid'), self.host, messages), cause='commit'))
         return result.get('jobid')
+
+    def revert_after(self, error, if_revert_fails=''):
+        """Revert the candidate after ``error``; the error then says whether the device is as it was."""
+        reverted = self.revert_candidate()
+        error.device_unchanged = reverted
+        error.message += (' The candidate configuration was reverted to the running configuration; nothing changed.' if reverted
+                          else ' Reverting the candidate configuration FAILED%s: check the firewall.' % if_revert_fails)
+        return error
 
     def revert_candidate(self):
         """Throw away the candidate changes (PAN-OS ``revert config``). True on success."""

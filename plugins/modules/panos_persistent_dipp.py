@@ -356,11 +356,7 @@ def apply_changes(client, plan, rules, description):
             for change in plan.changes:
                 client.set_translation(change.name, build_translation(rules[change.name], change.after))
         except DirectPathError as error:
-            reverted = client.revert_candidate()
-            error.device_unchanged = reverted
-            error.message += (' The candidate configuration was reverted; nothing changed.' if reverted
-                              else ' Reverting the candidate configuration FAILED: check the firewall.')
-            raise
+            raise client.revert_after(error)
         return client.commit(description)
     finally:
         client.unlock()
