@@ -172,6 +172,20 @@ def upnp_uuid(mac):
     return '%s-%s-%s-%s-%s' % (digest[0:8], digest[9:13], digest[13:17], digest[17:21], digest[21:33])
 
 
+def identity_and_acl_lines(box, settings, ext_mac):
+    """The part both products' templates write alike: the IGD identity (uuid from the WAN MAC,
+    serial, model number), the ACL lines verbatim, the default deny and the two enable switches
+    (pfSense miniupnpd.inc sync_package_miniupnpd(), OPNsense miniupnpd.inc miniupnpd_configure_do())."""
+    uuid = upnp_uuid(ext_mac)
+    lines = ['uuid=%s' % uuid, 'serial=%s' % uuid[0:8].upper(), 'model_number=%s' % box['version']]
+    lines.extend(settings['acl'])
+    if settings['permdefault']:
+        lines.append('deny 1-65535 0.0.0.0/0 1-65535')
+    lines.append('enable_upnp=%s' % ('yes' if settings['enable_upnp'] else 'no'))
+    lines.append('enable_pcp_pmp=%s' % ('yes' if settings['enable_natpmp'] else 'no'))
+    return lines
+
+
 def render_pfsense(box, root, settings):
     """sync_package_miniupnpd(): the text of /var/etc/miniupnpd.conf, or None (service stopped)."""
     ifaces = interface_map(root)
@@ -203,15 +217,7 @@ def render_pfsense(box, root, settings):
         port = text(webgui, 'port', '')
         lines.append('presentation_url=%s://%s%s/' % (text(webgui, 'protocol'), ifaces[active[0]]['ipaddr'],
                                                       ':' + port if port else ''))
-    uuid = upnp_uuid(box['macs'].get(ext, ''))
-    lines.append('uuid=%s' % uuid)
-    lines.append('serial=%s' % uuid[0:8].upper())
-    lines.append('model_number=%s' % box['version'])
-    lines.extend(settings['acl'])
-    if settings['permdefault']:
-        lines.append('deny 1-65535 0.0.0.0/0 1-65535')
-    lines.append('enable_upnp=%s' % ('yes' if settings['enable_upnp'] else 'no'))
-    lines.append('enable_pcp_pmp=%s' % ('yes' if settings['enable_natpmp'] else 'no'))
+    lines.extend(identity_and_acl_lines(box, settings, box['macs'].get(ext, '')))
     return '\n'.join(lines) + '\n'
 
 
@@ -257,15 +263,7 @@ def render_opnsense(box, root, settings):
     name = settings['friendly_name']
     name = name.replace('&', '&amp;').replace('<', '&lt;').replace('>', '&gt;') if name else 'OPNsense UPnP IGD &amp; PCP'
     lines.append('friendly_name=%s' % name)
-    uuid = upnp_uuid(box['macs'].get(ifaces['wan']['if'], ''))
-    lines.append('uuid=%s' % uuid)
-    lines.append('serial=%s' % uuid[0:8].upper())
-    lines.append('model_number=%s' % box['version'])
-    lines.extend(settings['acl'])
-    if settings['permdefault']:
-        lines.append('deny 1-65535 0.0.0.0/0 1-65535')
-    lines.append('enable_upnp=%s' % ('yes' if settings['enable_upnp'] else 'no'))
-    lines.append('enable_pcp_pmp=%s' % ('yes' if settings['enable_natpmp'] else 'no'))
+    lines.extend(identity_and_acl_lines(box, settings, box['macs'].get(ifaces['wan']['if'], '')))
     if settings['upnp_igd_compat'] == 'igdv1':
         lines.append('force_igd_desc_v1=yes')
     lines.append('lease_file=/var/run/miniupnpd.leases')
