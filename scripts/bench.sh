@@ -5,8 +5,8 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 VENV=${VENV:-$ROOT/.venv}
 WORK=$ROOT/build/bench
-COLL=$WORK/collections/ansible_collections/directpath/firewall
-rm -rf "$WORK" && mkdir -p "$COLL"
-tar -C "$ROOT" --exclude=./.venv --exclude=./.git --exclude=./build --exclude=./demo-output \
-    --exclude=./tests/output --exclude=./collections --exclude=./.ansible -cf - . | tar -C "$COLL" -xf -
+rm -rf "$WORK"
+# shellcheck source=scripts/copy_collection.sh
+. "$ROOT/scripts/copy_collection.sh"
+copy_collection "$ROOT" "$WORK/collections"
 PYTHONPATH=$WORK/collections "$VENV/bin/python" -W ignore "$ROOT/scripts/bench.py"

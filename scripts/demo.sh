@@ -9,7 +9,6 @@ VENV=${VENV:-$ROOT/.venv}
 OUT=$ROOT/demo-output
 WORK=$ROOT/build/demo
 COLLECTIONS=$WORK/collections
-COLL=$COLLECTIONS/ansible_collections/directpath/firewall
 STATE=$WORK/fleet
 FLEET_VENDORS=${DEMO_VENDORS:-panos:2,pfsense:1,opnsense:1}
 
@@ -17,10 +16,11 @@ FLEET_VENDORS=${DEMO_VENDORS:-panos:2,pfsense:1,opnsense:1}
 . "$VENV/bin/activate"
 
 rm -rf "$WORK" "$OUT"
-mkdir -p "$COLL" "$STATE" "$OUT" "$WORK/inventory"
 # The collection as Ansible sees it when installed (playbooks are run by FQCN).
-tar -C "$ROOT" --exclude=./.venv --exclude=./.git --exclude=./build --exclude=./demo-output \
-    --exclude=./tests/output --exclude=./collections --exclude=./.ansible -cf - . | tar -C "$COLL" -xf -
+# shellcheck source=scripts/copy_collection.sh
+. "$ROOT/scripts/copy_collection.sh"
+copy_collection "$ROOT" "$COLLECTIONS"
+mkdir -p "$STATE" "$OUT" "$WORK/inventory"
 
 export ANSIBLE_COLLECTIONS_PATH=$COLLECTIONS
 export PYTHONPATH=$COLLECTIONS${PYTHONPATH:+:$PYTHONPATH}

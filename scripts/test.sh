@@ -47,24 +47,9 @@ ROWS=()
 
 banner() { printf '\n==== %s\n' "$*"; }
 
-# Copy the files git knows (tracked and untracked, not ignored, still present); without git, the
-# whole tree less the usual build and cache directories. The copy gets a git repository of its
-# own (nothing committed): ansible-test looks for .git upwards and would otherwise list the files
-# of this repository, where build/ is ignored, and find nothing to test.
-copy_tree() {
-    rm -rf "$COLLECTIONS"
-    mkdir -p "$COLL"
-    if git -C "$ROOT" rev-parse --git-dir >/dev/null 2>&1; then
-        (cd "$ROOT" && git ls-files -z --cached --others --exclude-standard |
-            while IFS= read -r -d '' f; do { [ -e "$f" ] || [ -L "$f" ]; } && printf '%s\0' "$f"; done |
-            tar --null -T - -cf -) | tar -C "$COLL" -xf -
-    else
-        tar -C "$ROOT" --exclude=./.venv --exclude=./.git --exclude=./build --exclude=./tests/output \
-            --exclude=./collections --exclude=./.ansible --exclude=./.cache --exclude=./demo-output \
-            --exclude=__pycache__ --exclude=.pytest_cache -cf - . | tar -C "$COLL" -xf -
-    fi
-    git init -q "$COLL"
-}
+# shellcheck source=scripts/copy_collection.sh
+. "$ROOT/scripts/copy_collection.sh"
+copy_tree() { copy_collection "$ROOT" "$COLLECTIONS"; }
 
 # ansible-test bootstraps pip in each venv with a script it would download from a host that is
 # not reachable here; it first looks in ~/.ansible/test/cache (scripts/get_pip_shim.py).
