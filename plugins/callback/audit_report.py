@@ -70,7 +70,7 @@ notes:
 
 from ansible.plugins.callback import CallbackBase
 
-from ansible_collections.directpath.firewall.plugins.module_utils.report import (
+from ansible_collections.directpath.firewall.plugins.plugin_utils.report import (
     ReportCollector,
     build_report,
     normalise_record,

@@ -24,7 +24,7 @@ import yaml
 
 from ansible_collections.directpath.firewall.plugins.module_utils.guidance import GUIDANCE, known_vendors
 
-import ansible_collections.directpath.firewall.plugins.module_utils.report as report_module
+import ansible_collections.directpath.firewall.plugins.plugin_utils.report as report_module
 
 CLOSED_PORT = 9  # discard: nothing listens on loopback, so connections are refused at once
 
