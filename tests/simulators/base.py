@@ -435,7 +435,13 @@ class SimulatorServer:
 
     ``port=0`` picks an ephemeral port; :attr:`port` and :attr:`url` are known after :meth:`start`.
     Usable as a context manager.
+
+    :attr:`accept_loop`, when set (the fleet launcher sets it while it starts members), serves the
+    listening socket from that one loop instead of a thread per server: an object with
+    ``add(httpd)`` and ``remove(httpd)``. A server remembers the loop it started with.
     """
+
+    accept_loop = None
 
     def __init__(self, dispatch, authority, host='127.0.0.1', port=0):
         self.dispatch = dispatch
@@ -444,6 +450,7 @@ class SimulatorServer:
         self.requested_port = port
         self._httpd = None
         self._thread = None
+        self._loop = None
 
     @property
     def port(self):
@@ -463,6 +470,10 @@ class SimulatorServer:
         if self._httpd is not None:
             return self
         self._httpd = _TLSThreadingServer((self.host, self.requested_port), self.authority.server_context(), self.dispatch)
+        self._loop = self.accept_loop
+        if self._loop is not None:
+            self._loop.add(self._httpd)
+            return self
         self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={'poll_interval': 0.05},
                                         name='simulator-%s' % self.port, daemon=True)
         self._thread.start()
@@ -471,11 +482,16 @@ class SimulatorServer:
     def stop(self):
         if self._httpd is None:
             return
-        self._httpd.shutdown()
+        if self._loop is not None:
+            self._loop.remove(self._httpd)
+        else:
+            self._httpd.shutdown()
         self._httpd.server_close()
-        self._thread.join(timeout=5)
+        if self._thread is not None:
+            self._thread.join(timeout=5)
         self._httpd = None
         self._thread = None
+        self._loop = None
 
     def __enter__(self):
         return self.start()

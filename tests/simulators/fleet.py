@@ -20,9 +20,23 @@ Command line (runs in the foreground until SIGTERM/SIGINT, then stops every simu
         [--set panos-2.sw_version=10.2.4] [--set panos.commit_seconds=0.5]
     python -m ansible_collections.directpath.firewall.tests.simulators.fleet stop --state-dir DIR
 
-``start`` writes ``DIR/fleet.pid`` first and ``DIR/ready`` (JSON: pid and hosts) once every member
-is listening; ``DIR/fleet.json`` describes the members. ``stop`` sends SIGTERM to the pid in
-``DIR/fleet.pid`` (only if that process is a fleet launcher) and waits for it to exit.
+``start`` writes ``DIR/fleet.pid`` first and ``DIR/ready`` (JSON: pid, hosts, and the URL of the
+fleet's control API) once every member is listening; ``DIR/fleet.json`` describes the members.
+``stop`` sends SIGTERM to the pid in ``DIR/fleet.pid`` (only if that process is a fleet launcher)
+and waits for it to exit.
+
+Scale: every simulator a fleet starts is served by one accept loop (:class:`AcceptLoop`, epoll)
+instead of a thread per listening socket; a connection gets a thread only while it is open. A
+thousand members cost one listening socket each, one thread, and no CPU while idle.
+
+The fleet's control API (HTTPS on loopback, the fleet's CA; ``control_url`` in ``DIR/ready``)
+answers for every member at once:
+
+* ``GET /_fleet/journal`` - per member: vendor, request counts by kind (read, write, auth, other)
+  and by op, from the simulators' journals; a fake box counts one ``apply`` per apply command
+  run (its ``journal.jsonl``). ``POST /_fleet/journal/clear`` returns the same and then clears.
+* ``GET /_fleet/footprint`` - the launcher process: resident and peak memory, threads, open file
+  descriptors, CPU seconds, listening sockets.
 
 A vendor is one entry of :data:`VENDOR_FACTORIES`: ``factory(state_dir, name, options) ->
 FleetMember`` (a ``(hostvars, stop)`` pair is accepted too). Register another with
@@ -35,21 +49,30 @@ import argparse
 import json
 import os
 import re
+import selectors
 import signal
+import socket
 import sys
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 from ansible_collections.directpath.firewall.tests.simulators import fakebox
-from ansible_collections.directpath.firewall.tests.simulators.base import CertificateAuthority
+from ansible_collections.directpath.firewall.tests.simulators.base import (
+    CertificateAuthority,
+    Response,
+    SimulatorServer,
+)
 from ansible_collections.directpath.firewall.tests.simulators.panos import PanosSimulator
 
 __all__ = [
+    'AcceptLoop',
     'Fleet',
     'FleetMember',
     'VENDOR_FACTORIES',
     'main',
+    'process_footprint',
     'register_vendor',
     'start_panos',
     'to_yaml',
@@ -69,6 +92,42 @@ class FleetMember:
         self.vendor = vendor
         self.simulator = simulator
         self._stopper = stop
+        # Filled in by the fleet: the servers the factory started, and the fake box journal offset.
+        self.servers = []
+        self._fakebox_journal_offset = 0
+
+    def simulators(self):
+        """Every simulator this member runs: ``simulator`` and any other the factory started (for
+        example the OPNsense API next to an OPNsense fake box)."""
+        found = [self.simulator] if self.simulator is not None else []
+        for httpd in self.servers:
+            owner = getattr(httpd.dispatch, '__self__', None)
+            if owner is not None and hasattr(owner, 'journal') and all(owner is not known for known in found):
+                found.append(owner)
+        return found
+
+    def journal_counts(self, clear=False):
+        """``{"vendor", "counts": {kind: n}, "ops": {op: n}}`` since the last clear."""
+        counts = {'read': 0, 'write': 0, 'auth': 0, 'other': 0}
+        ops = {}
+        for simulator in self.simulators():
+            for entry in simulator.journal.entries():
+                counts[entry['kind']] = counts.get(entry['kind'], 0) + 1
+                ops[entry['op']] = ops.get(entry['op'], 0) + 1
+            if clear:
+                simulator.journal.clear()
+        root = self.hostvars.get('directpath_fakebox')
+        if root:
+            applies = fakebox.FakeBox(root).journal()
+            fresh = applies[self._fakebox_journal_offset:]
+            for entry in fresh:
+                # One apply command run on the box (a shell command of the on-box module).
+                op = 'apply:%s' % entry.get('action', '?') if isinstance(entry, dict) else 'apply'
+                ops[op] = ops.get(op, 0) + 1
+                counts['write'] += 1
+            if clear:
+                self._fakebox_journal_offset = len(applies)
+        return {'vendor': self.vendor, 'counts': counts, 'ops': ops}
 
     def stop(self):
         stopper, self._stopper = self._stopper, None
@@ -133,20 +192,138 @@ def _as_member(result, vendor, name):
     return result
 
 
+class AcceptLoop:
+    """One thread that accepts connections for many simulator servers (``selectors``: epoll on
+    Linux), in place of a ``serve_forever`` thread per server polling every 50 ms.
+
+    ``add(httpd)`` / ``remove(httpd)`` take a :class:`socketserver.BaseServer` whose socket is
+    listening; when it is readable the loop calls the server's own request handling (the step
+    ``serve_forever`` repeats), so a ``ThreadingMixIn`` server still serves each connection in a
+    thread of its own, TLS handshake included.
+    """
+
+    def __init__(self, name='fleet-accept'):
+        self._selector = selectors.DefaultSelector()
+        self._lock = threading.Lock()
+        self._wake_read, self._wake_write = socket.socketpair()
+        self._wake_read.setblocking(False)
+        self._selector.register(self._wake_read, selectors.EVENT_READ, None)
+        self._closing = False
+        self.servers = 0
+        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
+        self._thread.start()
+
+    def add(self, httpd):
+        with self._lock:
+            if self._closing:
+                raise RuntimeError('the accept loop is closed')
+            self._selector.register(httpd.socket, selectors.EVENT_READ, httpd)
+            self.servers += 1
+
+    def remove(self, httpd):
+        with self._lock:
+            try:
+                self._selector.unregister(httpd.socket)
+            except (KeyError, ValueError):
+                return
+            self.servers -= 1
+
+    def _run(self):
+        while True:
+            for key, _events in self._selector.select():
+                if key.data is None:
+                    try:
+                        self._wake_read.recv(64)
+                    except BlockingIOError:
+                        pass
+                    continue
+                with self._lock:
+                    # Removed (and perhaps closed) since select() returned: skip it.
+                    if self._selector.get_map().get(key.fd) is not key:
+                        continue
+                    key.data._handle_request_noblock()  # pylint: disable=protected-access
+            if self._closing:
+                return
+
+    def close(self):
+        with self._lock:
+            if self._closing:
+                return
+            self._closing = True
+        self._wake_write.send(b'x')
+        self._thread.join(timeout=5)
+        self._selector.close()
+        self._wake_read.close()
+        self._wake_write.close()
+
+
+def process_footprint():
+    """This process: resident and peak memory (bytes), threads, open file descriptors, CPU seconds."""
+    status = {}
+    try:
+        with open('/proc/self/status', encoding='ascii') as handle:
+            for line in handle:
+                key, _sep, value = line.partition(':')
+                status[key] = value.split()
+    except OSError:
+        pass
+
+    def kib(key):
+        return int(status[key][0]) * 1024 if key in status else None
+
+    try:
+        descriptors = len(os.listdir('/proc/self/fd'))
+    except OSError:
+        descriptors = None
+    times = os.times()
+    return {'rss_bytes': kib('VmRSS'), 'peak_rss_bytes': kib('VmHWM'),
+            'threads': int(status['Threads'][0]) if 'Threads' in status else threading.active_count(),
+            'open_fds': descriptors, 'cpu_seconds': round(times.user + times.system, 3)}
+
+
 class Fleet:
-    """A set of started simulators under one state directory."""
+    """A set of started simulators under one state directory, served by one :class:`AcceptLoop`."""
 
     def __init__(self, state_dir):
         self.state_dir = Path(state_dir)
         self.state_dir.mkdir(parents=True, exist_ok=True)
         self.members = []
+        self.accept_loop = None
+        self._control = None
+
+    @contextmanager
+    def _serving(self, servers):
+        """While a factory runs, servers it starts join the fleet's accept loop (and ``servers``)."""
+        if self.accept_loop is None:
+            self.accept_loop = AcceptLoop()
+        fleet_loop = self.accept_loop
+
+        class _Recorder:
+            @staticmethod
+            def add(httpd):
+                fleet_loop.add(httpd)
+                servers.append(httpd)
+
+            @staticmethod
+            def remove(httpd):
+                fleet_loop.remove(httpd)
+
+        previous = SimulatorServer.accept_loop
+        SimulatorServer.accept_loop = _Recorder()
+        try:
+            yield
+        finally:
+            SimulatorServer.accept_loop = previous
 
     def start_member(self, vendor, name, options=None):
         try:
             factory = VENDOR_FACTORIES[vendor]
         except KeyError:
             raise ValueError('unknown vendor %r (known: %s)' % (vendor, ', '.join(sorted(VENDOR_FACTORIES)))) from None
-        member = _as_member(factory(self.state_dir, name, dict(options or {})), vendor, name)
+        servers = []
+        with self._serving(servers):
+            member = _as_member(factory(self.state_dir, name, dict(options or {})), vendor, name)
+        member.servers = servers
         self.members.append(member)
         return member
 
@@ -168,14 +345,50 @@ class Fleet:
 
     def stop(self):
         errors = []
+        if self._control is not None:
+            self._control.stop()
+            self._control = None
         while self.members:
             member = self.members.pop()
             try:
                 member.stop()
             except Exception as error:  # pylint: disable=broad-except
                 errors.append('%s: %s' % (member.name, error))
+        if self.accept_loop is not None:
+            self.accept_loop.close()
+            self.accept_loop = None
         if errors:
             raise RuntimeError('some simulators did not stop cleanly: %s' % '; '.join(errors))
+
+    # fleet-wide observation ------------------------------------------------------------------------
+    def journals(self, clear=False):
+        """``{member name: member.journal_counts()}`` for every member."""
+        return {member.name: member.journal_counts(clear=clear) for member in self.members}
+
+    def footprint(self):
+        """The launcher process (:func:`process_footprint`) and the listening sockets it serves."""
+        footprint = process_footprint()
+        footprint['members'] = len(self.members)
+        footprint['listening_sockets'] = self.accept_loop.servers if self.accept_loop is not None else 0
+        return footprint
+
+    def _control_dispatch(self, request):
+        route = (request.method, request.path.rstrip('/'))
+        if route == ('GET', '/_fleet/journal'):
+            return Response.json(self.journals())
+        if route == ('POST', '/_fleet/journal/clear'):
+            return Response.json(self.journals(clear=True))
+        if route == ('GET', '/_fleet/footprint'):
+            return Response.json(self.footprint())
+        return Response.json({'error': 'no fleet endpoint %s %s' % (request.method, request.path)}, status=404)
+
+    def start_control(self):
+        """Serve the fleet's control API (module docstring) on loopback; returns its URL."""
+        if self._control is None:
+            authority = CertificateAuthority.load_or_create(self.state_dir)
+            with self._serving([]):
+                self._control = SimulatorServer(self._control_dispatch, authority).start()
+        return self._control.url
 
     def inventory(self):
         """``all.children.firewalls.children.<vendor>.hosts.<name>: hostvars``."""
@@ -192,6 +405,7 @@ class Fleet:
 
     def describe(self):
         return {'state_dir': str(self.state_dir), 'pid': os.getpid(),
+                'control_url': self._control.url if self._control is not None else None,
                 'members': [{'name': m.name, 'vendor': m.vendor, 'hostvars': m.hostvars} for m in self.members]}
 
 
@@ -293,13 +507,21 @@ def _cmd_start(args):
 
     fleet = Fleet(state_dir)
     try:
+        started = time.monotonic()
         fleet.start_vendors(parse_vendors(args.vendors), parse_settings(args.set))
+        control_url = fleet.start_control()
         inventory = fleet.write_inventory(args.inventory or state_dir / 'inventory.yml')
         _atomic_write(state_dir / 'fleet.json', json.dumps(fleet.describe(), indent=1, sort_keys=True) + '\n')
-        _atomic_write(ready, json.dumps({'pid': os.getpid(), 'inventory': str(inventory),
-                                         'hosts': [m.name for m in fleet.members]}) + '\n')
-        print('fleet ready: %s (inventory %s)' % (', '.join('%s=%s' % (m.name, m.hostvars.get('directpath_sim_url', 'fakebox'))
-                                                            for m in fleet.members), inventory), flush=True)
+        footprint = fleet.footprint()
+        footprint['start_seconds'] = round(time.monotonic() - started, 3)
+        _atomic_write(ready, json.dumps({'pid': os.getpid(), 'inventory': str(inventory), 'control_url': control_url,
+                                         'ca_path': str(CertificateAuthority(state_dir).ca_path),
+                                         'hosts': [m.name for m in fleet.members], 'footprint': footprint}) + '\n')
+        if len(fleet.members) <= 20:
+            listing = ', '.join('%s=%s' % (m.name, m.hostvars.get('directpath_sim_url', 'fakebox')) for m in fleet.members)
+        else:
+            listing = '%d members' % len(fleet.members)
+        print('fleet ready: %s (inventory %s, control %s)' % (listing, inventory, control_url), flush=True)
         while not stop_requested.wait(0.5):
             pass
         print('fleet stopping', flush=True)
