@@ -111,102 +111,14 @@ known_vendors:
   sample: [barracuda, checkpoint, cisco]
 '''
 
-from ansible_collections.directpath.firewall.plugins.module_utils.guidance import GUIDANCE, known_vendors
-from ansible_collections.directpath.firewall.plugins.module_utils.remediation import (
-    ApiCalls,
-    ArgumentSpec,
-    DirectPathError,
-    compliance_record,
-    guard,
-)
-
-COLLECTION = 'directpath.firewall'
-NO_WORKAROUND = 'none'
-# The guidance writes "n/a" or "None" in its workaround column when there is nothing to apply.
-EMPTY_WORKAROUND_TEXT = ('n/a', 'None')
-
-MODULE_SPEC = ArgumentSpec(
-    argument_spec=dict(
-        vendor=dict(type='str', required=True),
-        workaround=dict(type='str'),
-        state=dict(type='str', choices=['present', 'absent'], default='present'),
-    ),
-)
-
-
-def row_of(vendor):
-    if vendor not in GUIDANCE:
-        raise DirectPathError(
-            'directpath_vendor %r is not a row of the guidance; known vendors: %s' % (vendor, ', '.join(known_vendors())),
-            cause='input')
-    return GUIDANCE[vendor]
-
-
-def chosen_workaround(vendor, row, workaround):
-    workarounds = list(row['workarounds'])
-    if row.get('status_without_device'):
-        if workaround not in (None, NO_WORKAROUND):
-            raise DirectPathError('%s has no workaround to choose; leave workaround unset' % vendor, cause='input')
-        return NO_WORKAROUND
-    if workaround is None:
-        if len(workarounds) != 1:
-            raise DirectPathError('%s has several workarounds; set workaround to one of: %s' % (vendor, ', '.join(workarounds)),
-                                  cause='input')
-        return workarounds[0]
-    if workaround not in workarounds:
-        raise DirectPathError('%r is not a workaround of %s; choose one of: %s' % (workaround, vendor, ', '.join(workarounds)),
-                              cause='input')
-    return workaround
-
-
-def how_to_apply(row):
-    """The guidance's own words on what to do; its caveats when the table cell says None."""
-    if row['workaround'] not in EMPTY_WORKAROUND_TEXT:
-        return row['workaround']
-    return ' '.join(row['caveats'])
-
-
-def guidance_record(vendor, workaround=None, state='present'):
-    """The compliance record for ``vendor``'s guidance row (raises DirectPathError on bad input)."""
-    row = row_of(vendor)
-    name = chosen_workaround(vendor, row, workaround)
-    status = row.get('status_without_device')
-    if status == 'not_applicable':
-        findings = ["%s: Tailscale expects '%s'; no firewall change is needed" % (row['firewall'], row['expected'])]
-    elif status == 'no_workaround':
-        findings = ["%s: Tailscale expects '%s' and the guidance knows no workaround" % (row['firewall'], row['expected'])]
-    else:
-        status = 'manual'
-        verb = 'apply' if state == 'present' else 'roll back'
-        findings = ['no module for %s in this version of %s; %s by hand: %s' % (vendor, COLLECTION, verb, how_to_apply(row))]
-    return compliance_record(vendor, name, status, findings, [], state=state, applied=False, advice=list(row['caveats']))
-
-
-def guidance_row(vendor):
-    row = dict(GUIDANCE[vendor])
-    for key in ('workarounds', 'modules', 'caveats'):
-        row[key] = list(row.get(key, ()))
-    return row
+from ansible_collections.directpath.firewall.plugins.module_utils.engine.runner import module_main
+from ansible_collections.directpath.firewall.plugins.module_utils.fleet.guidance import GUIDANCE_INFO_SPEC, NO_WORKAROUND, run_guidance_info
 
 
 def main():
-    module = MODULE_SPEC.create_ansible_module(supports_check_mode=True)
-    params = module.params
-    api_calls = ApiCalls()
-
-    def run():
-        record = guidance_record(params['vendor'], params['workaround'], params['state'])
-        module.exit_json(
-            changed=False,
-            compliance=record,
-            guidance=guidance_row(params['vendor']),
-            known_vendors=known_vendors(),
-            api_calls=api_calls.as_dict(),
-            diff={'before': {}, 'after': {}},
-        )
-
-    # guard() turns the DirectPathError into fail_json with an error record; the vendor may be unknown.
-    guard(module, params['vendor'] or 'unknown', params['workaround'] or NO_WORKAROUND, api_calls, run)
+    # The record names the vendor and workaround given ('unknown' / 'none' when not said).
+    module_main(GUIDANCE_INFO_SPEC, lambda params: params['vendor'] or 'unknown',
+                lambda params: params['workaround'] or NO_WORKAROUND, run_guidance_info)
 
 
 if __name__ == '__main__':

@@ -116,18 +116,20 @@ diff:
   type: dict
 '''
 
-from ansible_collections.directpath.firewall.plugins.module_utils import opnsense
-from ansible_collections.directpath.firewall.plugins.module_utils.miniupnpd import NATPMP_SPEC, run_natpmp_module
-from ansible_collections.directpath.firewall.plugins.module_utils.remediation import ApiCalls, guard
+from ansible_collections.directpath.firewall.plugins.module_utils.clients import opnsense
+from ansible_collections.directpath.firewall.plugins.module_utils.engine.runner import module_main
+from ansible_collections.directpath.firewall.plugins.module_utils.workarounds.natpmp import NATPMP_SPEC, run_natpmp_module
 
 VENDOR = 'opnsense'
+WORKAROUND = 'natpmp'
+
+
+def run(ctx, api_calls):
+    return run_natpmp_module(ctx, api_calls, opnsense, VENDOR, 'OPNsense')
 
 
 def main():
-    module = opnsense.ONBOX_SPEC.merge(NATPMP_SPEC).create_ansible_module(supports_check_mode=True)
-    api_calls = ApiCalls()
-    guard(module, VENDOR, 'natpmp', api_calls,
-          lambda: run_natpmp_module(module, opnsense, VENDOR, 'OPNsense', api_calls))
+    module_main(opnsense.ONBOX_SPEC.merge(NATPMP_SPEC), VENDOR, WORKAROUND, run)
 
 
 if __name__ == '__main__':

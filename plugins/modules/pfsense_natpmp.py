@@ -111,18 +111,20 @@ diff:
   type: dict
 '''
 
-from ansible_collections.directpath.firewall.plugins.module_utils import pfsense
-from ansible_collections.directpath.firewall.plugins.module_utils.miniupnpd import NATPMP_SPEC, run_natpmp_module
-from ansible_collections.directpath.firewall.plugins.module_utils.remediation import ApiCalls, guard
+from ansible_collections.directpath.firewall.plugins.module_utils.clients import pfsense
+from ansible_collections.directpath.firewall.plugins.module_utils.engine.runner import module_main
+from ansible_collections.directpath.firewall.plugins.module_utils.workarounds.natpmp import NATPMP_SPEC, run_natpmp_module
 
 VENDOR = 'pfsense'
+WORKAROUND = 'natpmp'
+
+
+def run(ctx, api_calls):
+    return run_natpmp_module(ctx, api_calls, pfsense, VENDOR, 'pfSense')
 
 
 def main():
-    module = pfsense.ONBOX_SPEC.merge(NATPMP_SPEC).create_ansible_module(supports_check_mode=True)
-    api_calls = ApiCalls()
-    guard(module, VENDOR, 'natpmp', api_calls,
-          lambda: run_natpmp_module(module, pfsense, VENDOR, 'pfSense', api_calls))
+    module_main(pfsense.ONBOX_SPEC.merge(NATPMP_SPEC), VENDOR, WORKAROUND, run)
 
 
 if __name__ == '__main__':

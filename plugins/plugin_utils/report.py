@@ -24,8 +24,8 @@ import json
 import os
 import tempfile
 
-from ansible_collections.directpath.firewall.plugins.module_utils.guidance import GUIDANCE, RANDOMIZE_CLIENT_PORT
-from ansible_collections.directpath.firewall.plugins.module_utils.remediation import COMPLIANCE_STATUSES
+from ansible_collections.directpath.firewall.plugins.module_utils.fleet.guidance import GUIDANCE, RANDOMIZE_CLIENT_PORT
+from ansible_collections.directpath.firewall.plugins.module_utils.engine.plan import COMPLIANCE_STATUSES
 
 __all__ = [
     'FORMATS',

@@ -19,7 +19,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from ansible_collections.directpath.firewall.plugins.module_utils.remediation import compliance_record
+from ansible_collections.directpath.firewall.plugins.module_utils.engine.plan import compliance_record
 from ansible_collections.directpath.firewall.plugins.plugin_utils.report import ReportCollector, build_report, write_report
 
 CHROMIUM = shutil.which('chromium') or shutil.which('chromium-browser')

@@ -22,7 +22,7 @@ import sys
 import pytest
 import yaml
 
-from ansible_collections.directpath.firewall.plugins.module_utils.guidance import GUIDANCE, known_vendors
+from ansible_collections.directpath.firewall.plugins.module_utils.fleet.guidance import GUIDANCE, known_vendors
 
 import ansible_collections.directpath.firewall.plugins.plugin_utils.report as report_module
 

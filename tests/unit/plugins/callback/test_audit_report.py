@@ -14,7 +14,7 @@ import pytest
 
 from ansible.plugins.loader import callback_loader
 
-from ansible_collections.directpath.firewall.plugins.module_utils.remediation import compliance_record
+from ansible_collections.directpath.firewall.plugins.module_utils.engine.plan import compliance_record
 
 
 class FakeHost(object):

@@ -12,13 +12,13 @@ import os
 import pytest
 import yaml
 
-from ansible_collections.directpath.firewall.plugins.module_utils.guidance import (
+from ansible_collections.directpath.firewall.plugins.module_utils.fleet.guidance import (
     GUIDANCE,
     RANDOMIZE_CLIENT_PORT,
     guidance_for,
     known_vendors,
 )
-from ansible_collections.directpath.firewall.plugins.module_utils.remediation import COMPLIANCE_STATUSES
+from ansible_collections.directpath.firewall.plugins.module_utils.engine.plan import COMPLIANCE_STATUSES
 
 COLLECTION_ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..', '..', '..'))
 

@@ -13,7 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from ansible_collections.directpath.firewall.plugins.module_utils.httpclient import HttpClient, HttpError, mask_secrets
+from ansible_collections.directpath.firewall.plugins.module_utils.transport.httpclient import HttpClient, HttpError, mask_secrets
 
 
 class _Handler(BaseHTTPRequestHandler):

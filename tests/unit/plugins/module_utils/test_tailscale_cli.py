@@ -10,8 +10,8 @@ import os
 
 import pytest
 
-from ansible_collections.directpath.firewall.plugins.module_utils.remediation import DirectPathError
-from ansible_collections.directpath.firewall.plugins.module_utils.tailscale_cli import (
+from ansible_collections.directpath.firewall.plugins.module_utils.engine.errors import DirectPathError
+from ansible_collections.directpath.firewall.plugins.module_utils.fleet.tailscale_cli import (
     classify_peer,
     interpret_cli_failure,
     match_peer,

@@ -11,7 +11,7 @@ import pytest
 
 from ansible.module_utils.testing import patch_module_args
 
-from ansible_collections.directpath.firewall.plugins.module_utils.guidance import GUIDANCE, known_vendors
+from ansible_collections.directpath.firewall.plugins.module_utils.fleet.guidance import GUIDANCE, known_vendors
 from ansible_collections.directpath.firewall.plugins.modules import guidance_info
 
 # What the module reports for every row of Tailscale's guidance table (the issue: "tests cover

@@ -12,7 +12,7 @@ import re
 
 import pytest
 
-from ansible_collections.directpath.firewall.plugins.module_utils.remediation import COMPLIANCE_STATUSES, compliance_record
+from ansible_collections.directpath.firewall.plugins.module_utils.engine.plan import COMPLIANCE_STATUSES, compliance_record
 from ansible_collections.directpath.firewall.plugins.plugin_utils.report import (
     REPORT_JSON_SCHEMA,
     SCHEMA_VERSION,

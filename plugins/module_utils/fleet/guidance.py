@@ -3,9 +3,12 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""Tailscale's firewall guidance, one row per firewall, as data.
+"""Layer: fleet. Tailscale's firewall guidance, one row per firewall, as data; the guidance_info logic.
 
-PRIVATE to the directpath.firewall collection: may change at any time.
+PRIVATE to the directpath.firewall collection. This is not a public API: names,
+signatures and behaviour may change at any time without a deprecation period.
+
+May import: engine/ only (the guidance needs no device).
 
 Source: "Using Tailscale with your firewall" (tailscale.com/docs/integrations/firewalls,
 the table "Firewall compatibility and workarounds" and the per-vendor sections), plus
@@ -16,7 +19,20 @@ roles apply it, and the caveats the audit report repeats to the firewall's owner
 
 from __future__ import annotations
 
-__all__ = ['GUIDANCE', 'RANDOMIZE_CLIENT_PORT', 'guidance_for', 'known_vendors']
+from ansible_collections.directpath.firewall.plugins.module_utils.engine.argspec import ArgumentSpec
+from ansible_collections.directpath.firewall.plugins.module_utils.engine.errors import DirectPathError
+from ansible_collections.directpath.firewall.plugins.module_utils.engine.plan import compliance_record
+
+__all__ = [
+    'GUIDANCE',
+    'GUIDANCE_INFO_SPEC',
+    'NO_WORKAROUND',
+    'RANDOMIZE_CLIENT_PORT',
+    'guidance_for',
+    'guidance_record',
+    'known_vendors',
+    'run_guidance_info',
+]
 
 # How the workarounds relate to the tailnet policy option randomizeClientPort.
 # 'wants': the recipe relies on it; 'conflicts': the recipe needs it off.
@@ -169,3 +185,85 @@ def guidance_for(vendor):
         return GUIDANCE[vendor]
     except KeyError:
         raise KeyError('unknown vendor %r; known vendors: %s' % (vendor, ', '.join(known_vendors())))
+
+
+COLLECTION = 'directpath.firewall'
+NO_WORKAROUND = 'none'
+# The guidance writes "n/a" or "None" in its workaround column when there is nothing to apply.
+EMPTY_WORKAROUND_TEXT = ('n/a', 'None')
+
+GUIDANCE_INFO_SPEC = ArgumentSpec(
+    argument_spec=dict(
+        vendor=dict(type='str', required=True),
+        workaround=dict(type='str'),
+        state=dict(type='str', choices=['present', 'absent'], default='present'),
+    ),
+)
+
+
+def row_of(vendor):
+    if vendor not in GUIDANCE:
+        raise DirectPathError(
+            'directpath_vendor %r is not a row of the guidance; known vendors: %s' % (vendor, ', '.join(known_vendors())),
+            cause='input')
+    return GUIDANCE[vendor]
+
+
+def chosen_workaround(vendor, row, workaround):
+    workarounds = list(row['workarounds'])
+    if row.get('status_without_device'):
+        if workaround not in (None, NO_WORKAROUND):
+            raise DirectPathError('%s has no workaround to choose; leave workaround unset' % vendor, cause='input')
+        return NO_WORKAROUND
+    if workaround is None:
+        if len(workarounds) != 1:
+            raise DirectPathError('%s has several workarounds; set workaround to one of: %s' % (vendor, ', '.join(workarounds)),
+                                  cause='input')
+        return workarounds[0]
+    if workaround not in workarounds:
+        raise DirectPathError('%r is not a workaround of %s; choose one of: %s' % (workaround, vendor, ', '.join(workarounds)),
+                              cause='input')
+    return workaround
+
+
+def how_to_apply(row):
+    """The guidance's own words on what to do; its caveats when the table cell says None."""
+    if row['workaround'] not in EMPTY_WORKAROUND_TEXT:
+        return row['workaround']
+    return ' '.join(row['caveats'])
+
+
+def guidance_record(vendor, workaround=None, state='present'):
+    """The compliance record for ``vendor``'s guidance row (raises DirectPathError on bad input)."""
+    row = row_of(vendor)
+    name = chosen_workaround(vendor, row, workaround)
+    status = row.get('status_without_device')
+    if status == 'not_applicable':
+        findings = ["%s: Tailscale expects '%s'; no firewall change is needed" % (row['firewall'], row['expected'])]
+    elif status == 'no_workaround':
+        findings = ["%s: Tailscale expects '%s' and the guidance knows no workaround" % (row['firewall'], row['expected'])]
+    else:
+        status = 'manual'
+        verb = 'apply' if state == 'present' else 'roll back'
+        findings = ['no module for %s in this version of %s; %s by hand: %s' % (vendor, COLLECTION, verb, how_to_apply(row))]
+    return compliance_record(vendor, name, status, findings, [], state=state, advice=list(row['caveats']))
+
+
+def guidance_row(vendor):
+    row = dict(GUIDANCE[vendor])
+    for key in ('workarounds', 'modules', 'caveats'):
+        row[key] = list(row.get(key, ()))
+    return row
+
+
+def run_guidance_info(ctx, api_calls):
+    """The whole run of guidance_info: the row's record, no device involved."""
+    params = ctx.params
+    return dict(
+        changed=False,
+        compliance=guidance_record(params['vendor'], params['workaround'], params['state']),
+        guidance=guidance_row(params['vendor']),
+        known_vendors=known_vendors(),
+        api_calls=api_calls.as_dict(),
+        diff={'before': {}, 'after': {}},
+    )

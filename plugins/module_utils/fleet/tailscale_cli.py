@@ -3,10 +3,12 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""Parsers for the Tailscale CLI's outputs and the path classifier.
+"""Layer: fleet. Parsers for the Tailscale CLI's outputs and the path classifier.
 
 PRIVATE to the directpath.firewall collection. This is not a public API: names,
 signatures and behaviour may change at any time without a deprecation period.
+
+May import: engine/ and other fleet/ files.
 
 Shapes were checked against the tailscale/tailscale source (1.103.0, 2026-08):
 - ``tailscale status --json`` marshals ``ipnstate.Status``; each peer is an
@@ -34,13 +36,23 @@ Shapes were checked against the tailscale/tailscale source (1.103.0, 2026-08):
 from __future__ import annotations
 
 import json
+import os
 import re
 
-from ansible_collections.directpath.firewall.plugins.module_utils.remediation import DirectPathError
+from ansible.module_utils.common.process import get_bin_path
+
+from ansible_collections.directpath.firewall.plugins.module_utils.engine.errors import DirectPathError
 
 __all__ = [
     'NETCHECK_FACTS',
     'PATHS',
+    'PATH_DERP',
+    'PATH_DIRECT',
+    'PATH_IDLE',
+    'PATH_OFFLINE',
+    'PATH_PEER_RELAY',
+    'SEARCH_DIRS',
+    'TailscaleCli',
     'classify_peer',
     'interpret_cli_failure',
     'match_peer',
@@ -298,3 +310,60 @@ def interpret_cli_failure(command, rc, stdout, stderr):
     if 'tailscale is stopped' in lowered:
         return DirectPathError('tailscale is stopped: start it with "tailscale up"', cause='unreachable')
     return DirectPathError('%s exited with %s: %s' % (command, rc, text or '(no output)'), cause='api')
+
+
+# Where the tailscale CLI is looked for besides PATH (packages install it in one of these).
+SEARCH_DIRS = ['/usr/bin', '/usr/sbin', '/usr/local/bin']
+
+
+class TailscaleCli(object):
+    """Runs the tailscale CLI on the node and counts each run as a read.
+
+    ``runner`` is anything with AnsibleModule's ``run_command(argv)`` (the engine's RunContext).
+    """
+
+    def __init__(self, runner, api_calls, tailscale_path='tailscale'):
+        self.runner = runner
+        self.api_calls = api_calls
+        self.binary = self._find(tailscale_path)
+
+    def _find(self, name):
+        if os.sep in name:
+            if os.path.isfile(name) and os.access(name, os.X_OK):
+                return name
+            raise DirectPathError('the tailscale CLI %s does not exist or is not executable' % name, cause='dependency')
+        try:
+            found = get_bin_path(name, opt_dirs=SEARCH_DIRS)
+        except ValueError:
+            found = None
+        if not found:
+            raise DirectPathError('the tailscale CLI (%s) is not installed on this host, or not in PATH' % name, cause='dependency')
+        return found
+
+    def run(self, *args):
+        self.api_calls.read()
+        rc, stdout, stderr = self.runner.run_command([self.binary] + list(args))
+        return rc, stdout, stderr
+
+    def status(self):
+        rc, stdout, stderr = self.run('status', '--json')
+        if rc != 0:
+            raise interpret_cli_failure('tailscale status --json', rc, stdout, stderr)
+        return parse_status(stdout)
+
+    def netcheck(self):
+        rc, stdout, stderr = self.run('netcheck', '--format=json')
+        if rc != 0:
+            raise interpret_cli_failure('tailscale netcheck --format=json', rc, stdout, stderr)
+        return parse_netcheck(stdout)
+
+    def ping(self, target, count, timeout):
+        rc, stdout, stderr = self.run('ping', '-c', str(count), '--until-direct', '--timeout', '%ds' % timeout, target)
+        summary = parse_ping(stdout, stderr, rc)
+        if summary['result'] == 'error':
+            failure = interpret_cli_failure('tailscale ping', rc, stdout, stderr)
+            if failure.cause != 'api':
+                # The daemon went away or logged out between two commands: no path is knowable.
+                raise failure
+        summary['target'] = target
+        return summary

@@ -3,9 +3,11 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""Edit a pfSense/OPNsense ``config.xml`` on the box, the way the product does.
+"""Layer: transport. Edit a pfSense/OPNsense ``config.xml`` on the box, the way the product does.
 
 PRIVATE to the directpath.firewall collection: may change at any time.
+
+May import: engine/ and the standard library (plus ansible.module_utils).
 
 Both products keep their whole configuration in one XML file and regenerate
 service files from it. A module that runs on the firewall (over Ansible's SSH
@@ -34,7 +36,7 @@ import tempfile
 import time
 import xml.etree.ElementTree as ET
 
-from ansible_collections.directpath.firewall.plugins.module_utils.remediation import DirectPathError
+from ansible_collections.directpath.firewall.plugins.module_utils.engine.errors import DirectPathError
 
 __all__ = [
     'ConfigXml',
@@ -45,7 +47,9 @@ __all__ = [
     'apply_with_rollback',
     'child_text',
     'ensure_child',
+    'insert_child',
     'read_record',
+    'remove_child',
     'run_apply',
     'set_child_text',
     'write_record',

@@ -3,9 +3,11 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""JSON and XML over HTTPS for the vendor clients, on ansible.module_utils.urls.
+"""Layer: transport. JSON and XML over HTTPS for the vendor clients, on ansible.module_utils.urls.
 
 PRIVATE to the directpath.firewall collection: may change at any time.
+
+May import: engine/ and the standard library (plus ansible.module_utils).
 
 TLS verification is on unless the caller turns it off; ``ca_path`` names the
 CA bundle that signed the device's certificate. Every failure becomes an
@@ -26,7 +28,7 @@ from ansible.module_utils.six.moves.urllib.error import HTTPError, URLError
 from ansible.module_utils.six.moves.urllib.parse import urlencode
 from ansible.module_utils.urls import Request
 
-from ansible_collections.directpath.firewall.plugins.module_utils.remediation import DirectPathError
+from ansible_collections.directpath.firewall.plugins.module_utils.engine.errors import DirectPathError
 
 __all__ = ['HttpClient', 'HttpError', 'HttpResponse', 'mask_secrets']
 

@@ -3,9 +3,11 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""Static-port outbound NAT for the Tailscale hosts: what pfSense and OPNsense share.
+"""Layer: workarounds. Static-port outbound NAT for the Tailscale hosts: what pfSense and OPNsense share.
 
 PRIVATE to the directpath.firewall collection: may change at any time.
+
+May import: engine/, transport/, clients/ and other workarounds/ files.
 
 Tailscale's pfSense and OPNsense pages (tailscale.com/kb/1146, kb/1097): hybrid
 outbound NAT, a rule for UDP with Static Port above the automatic rules, and
@@ -18,7 +20,8 @@ from __future__ import annotations
 
 import ipaddress
 
-from ansible_collections.directpath.firewall.plugins.module_utils.remediation import ArgumentSpec, DirectPathError
+from ansible_collections.directpath.firewall.plugins.module_utils.engine.argspec import ArgumentSpec
+from ansible_collections.directpath.firewall.plugins.module_utils.engine.errors import DirectPathError
 
 __all__ = ['STATIC_PORT_SPEC', 'exposure', 'parse_nat_hosts', 'randomize_advice']
 

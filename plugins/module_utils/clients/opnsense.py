@@ -3,9 +3,11 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""OPNsense client: config.xml shapes, apply commands, version, source-NAT API.
+"""Layer: clients. OPNsense client: config.xml shapes, apply commands, version, source-NAT API.
 
 PRIVATE to the directpath.firewall collection: may change at any time.
+
+May import: engine/, transport/, other clients/ files, and the vendor's own Python library.
 
 Sources:
 * opnsense/plugins net/upnp (8e47228, 2026-08-19): plugins.inc.d/miniupnpd.inc
@@ -32,15 +34,16 @@ import re
 import time
 import xml.etree.ElementTree as ET
 
-from ansible_collections.directpath.firewall.plugins.module_utils.configxml import (
+from ansible_collections.directpath.firewall.plugins.module_utils.transport.configxml import (
     OPNSENSE_CONVENTION,
     child_text,
     insert_child,
     remove_child,
     set_child_text,
 )
-from ansible_collections.directpath.firewall.plugins.module_utils.miniupnpd import UpnpSettings
-from ansible_collections.directpath.firewall.plugins.module_utils.remediation import ArgumentSpec, DirectPathError
+from ansible_collections.directpath.firewall.plugins.module_utils.clients.miniupnpd import UpnpSettings
+from ansible_collections.directpath.firewall.plugins.module_utils.engine.argspec import ArgumentSpec
+from ansible_collections.directpath.firewall.plugins.module_utils.engine.errors import DirectPathError
 
 __all__ = [
     'API_MIN_VERSION',

@@ -3,9 +3,11 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""pfSense on-box client: config.xml shapes, apply commands, version.
+"""Layer: clients. pfSense on-box client: config.xml shapes, apply commands, version.
 
 PRIVATE to the directpath.firewall collection: may change at any time.
+
+May import: engine/, transport/, other clients/ files, and the vendor's own Python library.
 
 Sources (pfsense/pfsense at 9363ac5, 2026-03-31):
 * src/usr/local/pkg/miniupnpd.inc ``sync_package_miniupnpd`` reads
@@ -27,7 +29,7 @@ import re
 import time
 import xml.etree.ElementTree as ET
 
-from ansible_collections.directpath.firewall.plugins.module_utils.configxml import (
+from ansible_collections.directpath.firewall.plugins.module_utils.transport.configxml import (
     PFSENSE_CONVENTION,
     child_text,
     ensure_child,
@@ -35,8 +37,9 @@ from ansible_collections.directpath.firewall.plugins.module_utils.configxml impo
     remove_child,
     set_child_text,
 )
-from ansible_collections.directpath.firewall.plugins.module_utils.miniupnpd import UpnpSettings
-from ansible_collections.directpath.firewall.plugins.module_utils.remediation import ArgumentSpec, DirectPathError
+from ansible_collections.directpath.firewall.plugins.module_utils.clients.miniupnpd import UpnpSettings
+from ansible_collections.directpath.firewall.plugins.module_utils.engine.argspec import ArgumentSpec
+from ansible_collections.directpath.firewall.plugins.module_utils.engine.errors import DirectPathError
 
 __all__ = [
     'CONVENTION',

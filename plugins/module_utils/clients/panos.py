@@ -3,9 +3,11 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""PAN-OS XML API client on pan-os-python (transport) for directpath.firewall.
+"""Layer: clients. PAN-OS XML API client on pan-os-python (transport) for directpath.firewall.
 
 PRIVATE to the directpath.firewall collection: may change at any time.
+
+May import: engine/, transport/, other clients/ files, and the vendor's own Python library.
 
 pan-os-python carries the transport: key generation, ``show system info``,
 config get/show/edit, the config lock, commit and job polling, and its
@@ -32,7 +34,8 @@ import xml.etree.ElementTree as ET
 
 from ansible.module_utils.basic import env_fallback
 
-from ansible_collections.directpath.firewall.plugins.module_utils.remediation import ArgumentSpec, DirectPathError
+from ansible_collections.directpath.firewall.plugins.module_utils.engine.argspec import ArgumentSpec
+from ansible_collections.directpath.firewall.plugins.module_utils.engine.errors import DirectPathError
 
 try:
     from panos import errors as pan_errors

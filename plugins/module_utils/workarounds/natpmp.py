@@ -3,9 +3,11 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""UPnP & NAT-PMP (miniupnpd) settings shared by pfSense and OPNsense.
+"""Layer: workarounds. UPnP & NAT-PMP (miniupnpd) settings shared by pfSense and OPNsense.
 
 PRIVATE to the directpath.firewall collection: may change at any time.
+
+May import: engine/, transport/, clients/ and other workarounds/ files.
 
 Both products run miniupnpd and keep its settings in config.xml under
 ``installedpackages/miniupnpd/config``; they differ only in how the values are
@@ -25,12 +27,12 @@ from __future__ import annotations
 
 import ipaddress
 
-from ansible_collections.directpath.firewall.plugins.module_utils.remediation import ArgumentSpec, DirectPathError
+from ansible_collections.directpath.firewall.plugins.module_utils.engine.argspec import ArgumentSpec
+from ansible_collections.directpath.firewall.plugins.module_utils.engine.errors import DirectPathError
 
 __all__ = [
     'NATPMP_SPEC',
     'NATPMP_SPEC_OPTIONS',
-    'UpnpSettings',
     'acl_line',
     'parse_hosts',
     'plan_natpmp',
@@ -52,30 +54,6 @@ NATPMP_SPEC_OPTIONS = dict(
     state=dict(type='str', choices=['present', 'absent'], default='present'),
 )
 NATPMP_SPEC = ArgumentSpec(NATPMP_SPEC_OPTIONS, required_if=[('state', 'present', ['tailscale_hosts'])])
-
-
-class UpnpSettings(object):
-    """The product-neutral view of installedpackages/miniupnpd/config."""
-
-    FIELDS = ('enable', 'enable_upnp', 'enable_natpmp', 'permdefault', 'ext_iface', 'iface_array', 'acl', 'num_permuser')
-
-    def __init__(self, enable=False, enable_upnp=False, enable_natpmp=False, permdefault=False, ext_iface='',
-                 iface_array=None, acl=None, num_permuser=None):
-        self.enable = enable
-        self.enable_upnp = enable_upnp
-        self.enable_natpmp = enable_natpmp
-        self.permdefault = permdefault
-        self.ext_iface = ext_iface
-        self.iface_array = list(iface_array or [])
-        self.acl = list(acl or [])
-        # OPNsense only: how many permuserN fields the product reads (None on pfSense).
-        self.num_permuser = num_permuser
-
-    def copy(self):
-        return UpnpSettings(**self.as_dict())
-
-    def as_dict(self):
-        return dict((name, getattr(self, name)) for name in self.FIELDS)
 
 
 def _port_ok(text, allow_zero=True):
@@ -295,15 +273,16 @@ def _compare_fields(plan, current, desired, label):
                      finding='the number of ACL entries the product reads is too small')
 
 
-def run_natpmp_module(module, product, vendor, label, api_calls):
+def run_natpmp_module(ctx, api_calls, product, vendor, label):
     """The whole run of pfsense_natpmp / opnsense_natpmp; ``product`` is module_utils.pfsense or .opnsense."""
     # Imported here: configxml imports nothing from this file, but keeping the
     # engine import local makes the dependency direction obvious.
-    from ansible_collections.directpath.firewall.plugins.module_utils.configxml import (
+    from ansible_collections.directpath.firewall.plugins.module_utils.transport.configxml import (
         ConfigXml, apply_with_rollback, read_record, write_record)
-    from ansible_collections.directpath.firewall.plugins.module_utils.remediation import Plan, run_plan
+    from ansible_collections.directpath.firewall.plugins.module_utils.engine.plan import Plan
+    from ansible_collections.directpath.firewall.plugins.module_utils.engine.runner import finish
 
-    params = module.params
+    params = ctx.params
     config = ConfigXml(params['config_path'], product.CONVENTION, params['backup_dir'],
                        params.get('config_cache'), api_calls)
     config.load()
@@ -319,7 +298,7 @@ def run_natpmp_module(module, product, vendor, label, api_calls):
     def apply(current_plan):
         product.write_upnp(config, desired)
         write_record(config, 'natpmp', new_record)
-        apply_with_rollback(module, config, 'directpath.firewall %s_natpmp (state=%s)' % (vendor, params['state']),
+        apply_with_rollback(ctx, config, 'directpath.firewall %s_natpmp (state=%s)' % (vendor, params['state']),
                             commands, api_calls)
 
-    run_plan(module, plan, apply, api_calls, result_extra=extra)
+    return finish(ctx, plan, apply, api_calls, extra)
