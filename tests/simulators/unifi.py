@@ -204,6 +204,7 @@ class UnifiSimulator(DeviceSimulator):
         self._login_times = []
         self._limited_until = 0.0
         self._sessions = {}     # cookie value -> {'user', 'csrf'}
+        self.issued_secrets = []   # every session cookie and CSRF token handed out (tests look for leaks)
         self._seed(sites)
 
     # state ---------------------------------------------------------------------------------------
@@ -463,6 +464,7 @@ class UnifiSimulator(DeviceSimulator):
         token = secrets.token_urlsafe(32)
         csrf = secrets.token_hex(16)
         self._sessions[token] = {'user': self.username, 'csrf': csrf}
+        self.issued_secrets.extend([token, csrf])
         expire = str(int((now + 7200) * 1000))
         if self.style == 'unifios':
             # [go-unifi] cookie TOKEN, X-Csrf-Token, X-Token-Expire-Time in ms; [aiounifi] LOGIN_UNIFIOS_JSON_RESPONSE fields.
@@ -519,6 +521,7 @@ class UnifiSimulator(DeviceSimulator):
             # [go-unifi] takes X-Updated-Csrf-Token from answers; the simulator rotates the token on every
             # state-changing request and stops accepting the old one (INFERRED strictness).
             session['csrf'] = secrets.token_hex(16)
+            self.issued_secrets.append(session['csrf'])
             return session['user'], {'X-Updated-Csrf-Token': session['csrf']}
         return session['user'], {}
 

@@ -58,13 +58,22 @@ def mask_secrets(text, secrets):
     return text
 
 
+def _header_dict(message):
+    """Response headers as a dict; a header sent several times (Set-Cookie) keeps every value, joined by ', '."""
+    headers = {}
+    for key, value in message.items():
+        headers[key] = headers[key] + ', ' + value if key in headers else value
+    return headers
+
+
 class HttpError(DirectPathError):
     """An HTTP exchange failed; ``status`` is the HTTP status when there was one."""
 
-    def __init__(self, message, cause, status=None, body=None):
+    def __init__(self, message, cause, status=None, body=None, headers=None):
         super(HttpError, self).__init__(message, cause=cause)
         self.status = status
         self.body = body
+        self.headers = headers or {}
 
 
 class HttpResponse(object):
@@ -154,14 +163,14 @@ class HttpClient(object):
             response = self._request.open(method, url, data=data, headers=headers)
             status = response.getcode()
             text = response.read().decode('utf-8', errors='replace')
-            response_headers = dict(response.headers.items())
+            response_headers = _header_dict(response.headers)
         except HTTPError as error:
             status = error.code
             try:
                 text = error.read().decode('utf-8', errors='replace')
             except Exception:  # pylint: disable=broad-except
                 text = ''
-            response_headers = dict(error.headers.items()) if error.headers else {}
+            response_headers = _header_dict(error.headers) if error.headers else {}
         except (socket.timeout, TimeoutError):
             raise HttpError('%s: the device did not answer within %s seconds' % (where, self.timeout), 'timeout')
         except ssl.SSLCertVerificationError as error:
@@ -181,4 +190,5 @@ class HttpClient(object):
             return HttpResponse(status, response_headers, text)
         cause = _STATUS_CAUSES.get(status, 'api')
         snippet = self._mask(text.strip().replace('\n', ' ')[:300])
-        raise HttpError('%s: HTTP %s from the device: %s' % (where, status, snippet or '(no body)'), cause, status, self._mask(text))
+        raise HttpError('%s: HTTP %s from the device: %s' % (where, status, snippet or '(no body)'), cause, status, self._mask(text),
+                        response_headers)
