@@ -402,6 +402,9 @@ def default_config():
         'branch-apps': _app_list('branch-apps', [_entry(1, category=_ids(7), action='reset'), _entry(2, action='pass')]),
     }
     applications = {app['name']: dict(app, parameters=[], metadata=[]) for app in APPLICATIONS}
+    for lists in (root_lists, branch_lists):
+        for app_list in lists.values():
+            _sorted_rows(app_list, APPLICATION_LIST)   # stored as the device stores what it is given
     return {
         'root': {'application/list': root_lists, 'application/name': copy.deepcopy(applications),
                  'firewall/ssl-ssh-profile': root_profiles, 'firewall.wildcard-fqdn/custom': root_wildcards,
