@@ -64,6 +64,7 @@ from ansible_collections.directpath.firewall.tests.simulators.base import (
     Response,
     SimulatorServer,
 )
+from ansible_collections.directpath.firewall.tests.simulators.fortios import FortiosSimulator
 from ansible_collections.directpath.firewall.tests.simulators.panos import PanosSimulator
 
 __all__ = [
@@ -74,6 +75,7 @@ __all__ = [
     'main',
     'process_footprint',
     'register_vendor',
+    'start_fortigate',
     'start_panos',
     'to_yaml',
 ]
@@ -169,8 +171,37 @@ def start_panos(state_dir, name, options=None):
     return FleetMember(hostvars, stop=simulator.stop, name=name, vendor='panos', simulator=simulator)
 
 
+def start_fortigate(state_dir, name, options=None):
+    """A FortiOS REST API simulator (FortiGate with application control and SSL deep inspection) sharing the
+    fleet's CA. ``options``: any :class:`FortiosSimulator` keyword (``version``, ``build``, ``serial``,
+    ``access_token`` ...). The inventory names the seed's profiles the workaround checks."""
+    options = dict(options or {})
+    state_dir = Path(state_dir)
+    authority = CertificateAuthority.load_or_create(state_dir)
+    digits = ''.join(ch for ch in name if ch.isdigit()) or '1'
+    options.setdefault('serial', 'FGVM02TM%08d' % int(digits))
+    options.setdefault('hostname', name)
+    simulator = FortiosSimulator(state_dir / name, authority=authority, **options).start()
+    hostvars = {
+        'ansible_host': '127.0.0.1',
+        'directpath_vendor': 'fortinet_dpi',
+        'fortigate_host': '127.0.0.1',
+        'fortigate_port': simulator.port,
+        'fortigate_access_token': simulator.access_token,
+        'fortigate_ca_path': str(authority.ca_path),
+        'fortigate_validate_certs': True,
+        'fortigate_vdom': 'root',
+        'fortigate_application_lists': ['default', 'corp-strict'],
+        'fortigate_ssl_ssh_profiles': ['custom-deep-inspection', 'corp-deep'],
+        'directpath_sim_url': simulator.url,
+        'directpath_sim_ca_path': str(authority.ca_path),
+    }
+    return FleetMember(hostvars, stop=simulator.stop, name=name, vendor='fortinet_dpi', simulator=simulator)
+
+
 VENDOR_FACTORIES = {
     'panos': start_panos,
+    'fortinet_dpi': start_fortigate,
     # Fake boxes (directories, nothing listens): tests/simulators/fakebox.start(product).
     'pfsense': fakebox.start('pfsense'),
     'opnsense': fakebox.start('opnsense'),
