@@ -45,6 +45,7 @@ Shapes marked INFERRED were not found in a primary source; docs/simulators.md li
 from __future__ import annotations
 
 import ipaddress
+import logging
 import re
 import socket
 import threading
@@ -68,6 +69,12 @@ __all__ = [
 # pager 0``, ``configure terminal`` / ``terminal width 511`` / ``end`` on connect [netmiko]): they
 # change nothing and are kept out of reads/writes.
 SESSION = 'session'
+
+# paramiko logs a client that hangs up ("Socket exception: Connection reset by peer") at ERROR; clients
+# going away are normal here (fault tests), so the server side's transport log goes nowhere.
+SSH_LOG_CHANNEL = 'directpath.simulators.cisco_asa.ssh'
+logging.getLogger(SSH_LOG_CHANNEL).addHandler(logging.NullHandler())
+logging.getLogger(SSH_LOG_CHANNEL).propagate = False
 
 ASA_FAULTS = {
     'auth': 'the next matching login (op "ssh:login") or enable ("exec:enable") is refused',
@@ -226,7 +233,7 @@ def _keyword(word, choices, index):
     if len(found) == 1:
         return found[0]
     if len(found) > 1:
-        raise CliError('ERROR: % Ambiguous command:  "%s"' % word)   # INFERRED wording
+        raise CliError('ERROR: %% Ambiguous command:  "%s"' % word)   # INFERRED wording
     raise CliError(INVALID_INPUT, index)
 
 
@@ -1228,6 +1235,7 @@ class CiscoAsaSimulator(DeviceSimulator):
 
     def _serve(self, connection):
         transport = paramiko.Transport(connection)
+        transport.set_log_channel(SSH_LOG_CHANNEL)
         transport.add_server_key(self.host_key)
         interface = _ServerInterface(self)
         try:
