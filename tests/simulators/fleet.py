@@ -66,6 +66,8 @@ from ansible_collections.directpath.firewall.tests.simulators.base import (
 )
 from ansible_collections.directpath.firewall.tests.simulators.fortios import FortiosSimulator
 from ansible_collections.directpath.firewall.tests.simulators.panos import PanosSimulator
+from ansible_collections.directpath.firewall.tests.simulators.unifi import UnifiSimulator
+from ansible_collections.directpath.firewall.tests.simulators.barracuda import BarracudaSimulator
 
 __all__ = [
     'AcceptLoop',
@@ -75,8 +77,10 @@ __all__ = [
     'main',
     'process_footprint',
     'register_vendor',
+    'start_barracuda',
     'start_fortigate',
     'start_panos',
+    'start_unifi',
     'to_yaml',
 ]
 
@@ -199,9 +203,75 @@ def start_fortigate(state_dir, name, options=None):
     return FleetMember(hostvars, stop=simulator.stop, name=name, vendor='fortinet_dpi', simulator=simulator)
 
 
+def start_unifi(state_dir, name, options=None):
+    """A UniFi Network simulator sharing the fleet's CA. ``options``: any :class:`UnifiSimulator` keyword
+    (``style``, ``network_version``, ``login_limit`` ...; ``sites`` as a list or comma-separated), plus
+    ``use_api_key`` (true: the hostvars carry the API key instead of the username and password)."""
+    options = dict(options or {})
+    use_api_key = str(options.pop('use_api_key', 'false')).lower() in ('1', 'true', 'yes')
+    if isinstance(options.get('sites'), str):
+        options['sites'] = [site.strip() for site in options['sites'].split(',') if site.strip()]
+    for key in ('login_limit',):
+        if key in options:
+            options[key] = int(options[key])
+    for key in ('login_window', 'rate_limit_seconds', 'timeout_seconds'):
+        if key in options:
+            options[key] = float(options[key])
+    state_dir = Path(state_dir)
+    authority = CertificateAuthority.load_or_create(state_dir)
+    simulator = UnifiSimulator(state_dir / name, authority=authority, **options).start()
+    hostvars = {
+        'ansible_host': '127.0.0.1',
+        'directpath_vendor': 'unifi',
+        'unifi_host': '127.0.0.1',
+        'unifi_port': simulator.port,
+        'unifi_ca_path': str(authority.ca_path),
+        'unifi_validate_certs': True,
+        'unifi_sites': list(simulator.sites),
+        'directpath_sim_url': simulator.url,
+        'directpath_sim_ca_path': str(authority.ca_path),
+    }
+    if use_api_key:
+        hostvars['unifi_api_key'] = simulator.api_key
+    else:
+        hostvars['unifi_username'] = simulator.username
+        hostvars['unifi_password'] = simulator.password
+    return FleetMember(hostvars, stop=simulator.stop, name=name, vendor='unifi', simulator=simulator)
+
+
+def start_barracuda(state_dir, name, options=None):
+    """A Barracuda CloudGen Firewall REST simulator sharing the fleet's CA. ``options``: any
+    :class:`BarracudaSimulator` keyword (``firmware``, ``model``, ``max_udp_percent``, ``policy_driven`` ...)."""
+    options = dict(options or {})
+    options.setdefault('hostname', name)
+    if 'max_udp_percent' in options:
+        options['max_udp_percent'] = int(options['max_udp_percent'])
+    if 'policy_driven' in options:
+        options['policy_driven'] = str(options['policy_driven']).lower() in ('1', 'true', 'yes')
+    if 'timeout_seconds' in options:
+        options['timeout_seconds'] = float(options['timeout_seconds'])
+    state_dir = Path(state_dir)
+    authority = CertificateAuthority.load_or_create(state_dir)
+    simulator = BarracudaSimulator(state_dir / name, authority=authority, **options).start()
+    hostvars = {
+        'ansible_host': '127.0.0.1',
+        'directpath_vendor': 'barracuda',
+        'barracuda_host': '127.0.0.1',
+        'barracuda_port': simulator.port,
+        'barracuda_api_token': simulator.api_token,
+        'barracuda_ca_path': str(authority.ca_path),
+        'barracuda_validate_certs': True,
+        'directpath_sim_url': simulator.url,
+        'directpath_sim_ca_path': str(authority.ca_path),
+    }
+    return FleetMember(hostvars, stop=simulator.stop, name=name, vendor='barracuda', simulator=simulator)
+
+
 VENDOR_FACTORIES = {
     'panos': start_panos,
     'fortinet_dpi': start_fortigate,
+    'unifi': start_unifi,
+    'barracuda': start_barracuda,
     # Fake boxes (directories, nothing listens): tests/simulators/fakebox.start(product).
     'pfsense': fakebox.start('pfsense'),
     'opnsense': fakebox.start('opnsense'),
