@@ -128,13 +128,16 @@ class HttpClient(object):
     def _mask(self, text):
         return mask_secrets(text, self.secrets)
 
-    def request(self, method, path, body=None, form=None, headers=None, is_write=None, expect=(200,)):
-        """Send one request; return an :class:`HttpResponse` or raise :class:`HttpError`."""
+    def request(self, method, path, body=None, form=None, headers=None, is_write=None, expect=(200,), data=None):
+        """Send one request; return an :class:`HttpResponse` or raise :class:`HttpError`.
+
+        The body is ``form`` (URL-encoded), ``body`` (as JSON) or ``data``, text sent as it is
+        (the caller names its Content-Type in ``headers``).
+        """
         method = method.upper()
         if is_write is None:
             is_write = method not in _IDEMPOTENT_METHODS
         send_headers = dict(headers or {})
-        data = None
         if form is not None:
             data = urlencode(form)
             send_headers.setdefault('Content-Type', 'application/x-www-form-urlencoded')

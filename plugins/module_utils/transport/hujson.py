@@ -43,11 +43,7 @@ import json
 import re
 
 __all__ = [
-    'Array',
     'HuJSONError',
-    'Literal',
-    'Member',
-    'Object',
     'Value',
     'json_string',
     'parse',
@@ -330,8 +326,14 @@ class Value(object):
                 parent.after = closing + '\n' + layout.closing_indent
 
     def remove(self, pointer: str) -> None:
-        """RFC 6902 ``remove`` (the member's own comments go with it)."""
+        """RFC 6902 ``remove`` (the member's own comments go with it); a trailing comma after the
+        container's last member stays when the last member is the one removed."""
+        state = _find_or_fail(self, pointer, 0)
+        parent = state.parent
+        had_trailing_comma = parent is not None and parent.has_trailing_comma()
         self.patch([{'op': 'remove', 'path': pointer}])
+        if had_trailing_comma and len(parent) and parent.last_value().after is None:
+            parent.last_value().after = ''
 
     def replace(self, pointer: str, data) -> None:
         """RFC 6902 ``replace`` with Python ``data`` (comments around the old value stay)."""

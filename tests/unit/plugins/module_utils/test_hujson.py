@@ -348,3 +348,12 @@ def test_remove_takes_our_comment_and_keeps_the_rest():
 ])
 def test_json_string_escapes_like_rfc8785(text, literal):
     assert json_string(text) == literal
+
+
+def test_remove_of_the_last_member_keeps_the_trailing_comma_style():
+    document = parse('[\n\t"a",\n\t"b",\n]')
+    document.remove('/1')
+    assert document.pack() == '[\n\t"a",\n]'
+    plain = parse('["a", "b"]')
+    plain.remove('/1')
+    assert plain.pack() == '["a"]'
