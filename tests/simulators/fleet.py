@@ -66,6 +66,7 @@ from ansible_collections.directpath.firewall.tests.simulators.base import (
 )
 from ansible_collections.directpath.firewall.tests.simulators.fortios import FortiosSimulator
 from ansible_collections.directpath.firewall.tests.simulators.panos import PanosSimulator
+from ansible_collections.directpath.firewall.tests.simulators.tailscale_api import TailscaleApiSimulator
 from ansible_collections.directpath.firewall.tests.simulators.unifi import UnifiSimulator
 from ansible_collections.directpath.firewall.tests.simulators.barracuda import BarracudaSimulator
 
@@ -80,6 +81,7 @@ __all__ = [
     'start_barracuda',
     'start_fortigate',
     'start_panos',
+    'start_tailnet',
     'start_unifi',
     'to_yaml',
 ]
@@ -267,11 +269,54 @@ def start_barracuda(state_dir, name, options=None):
     return FleetMember(hostvars, stop=simulator.stop, name=name, vendor='barracuda', simulator=simulator)
 
 
+def start_tailnet(state_dir, name, options=None):
+    """A Tailscale API simulator (the tailnet's policy file) sharing the fleet's CA: the tailnet is an inventory
+    host of its own (``directpath_vendor: tailnet``), not a firewall. ``options``: any
+    :class:`TailscaleApiSimulator` keyword (``tailnet``, ``token_seconds``, ``policy_file``: a path to a seed
+    policy), plus ``auth`` (``api_key``, default, or ``oauth``: the hostvars carry the OAuth client that has the
+    scope policy_file), ``scope`` (``tailnet`` or ``tags``) and ``tags`` (comma-separated)."""
+    options = dict(options or {})
+    auth = options.pop('auth', 'api_key')
+    scope = options.pop('scope', 'tailnet')
+    tags = options.pop('tags', '')
+    tags = [tag.strip() for tag in (tags.split(',') if isinstance(tags, str) else tags) if tag.strip()]
+    if 'policy_file' in options:
+        options['policy'] = Path(options.pop('policy_file')).read_text(encoding='utf-8')
+    for key in ('token_seconds', 'timeout_seconds'):
+        if key in options:
+            options[key] = float(options[key])
+    state_dir = Path(state_dir)
+    authority = CertificateAuthority.load_or_create(state_dir)
+    simulator = TailscaleApiSimulator(state_dir / name, authority=authority, **options).start()
+    hostvars = {
+        'ansible_host': '127.0.0.1',
+        'directpath_vendor': 'tailnet',
+        'tailnet_api_url': simulator.url,
+        'tailnet_name': '-',
+        'tailnet_ca_path': str(authority.ca_path),
+        'tailnet_validate_certs': True,
+        'tailnet_randomize_client_port_scope': scope,
+        'directpath_sim_url': simulator.url,
+        'directpath_sim_ca_path': str(authority.ca_path),
+    }
+    if tags:
+        hostvars['tailnet_randomize_client_port_tags'] = tags
+    if auth == 'oauth':
+        client_id = next(client for client, spec in simulator.oauth_clients.items() if 'policy_file' in spec['scopes'])
+        hostvars['tailnet_oauth_client_id'] = client_id
+        hostvars['tailnet_oauth_client_secret'] = simulator.oauth_clients[client_id]['secret']
+    else:
+        hostvars['tailnet_api_key'] = simulator.api_key
+    return FleetMember(hostvars, stop=simulator.stop, name=name, vendor='tailnet', simulator=simulator)
+
+
 VENDOR_FACTORIES = {
     'panos': start_panos,
     'fortinet_dpi': start_fortigate,
     'unifi': start_unifi,
     'barracuda': start_barracuda,
+    # Not a firewall: the tailnet policy file, through the Tailscale API.
+    'tailnet': start_tailnet,
     # Fake boxes (directories, nothing listens): tests/simulators/fakebox.start(product).
     'pfsense': fakebox.start('pfsense'),
     'opnsense': fakebox.start('opnsense'),
