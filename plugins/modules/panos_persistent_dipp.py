@@ -14,13 +14,21 @@ description:
   - Tailscale's firewall guidance for Palo Alto Networks firewalls is to use the NAT translation type
     B(Persistent Dynamic IP and Port), so that a client's translated port stays the same for every destination
     and Tailscale nodes behind the firewall can connect directly instead of through DERP relays.
-  - The module finds the source-NAT rules that carry the Tailscale hosts' traffic (named in O(rules), or every
-    enabled rule whose source covers one of O(tailscale_hosts)) and changes their translation type from
-    C(dynamic-ip-and-port) to C(persistent-dynamic-ip-and-port), keeping the translated address or interface.
-    Rules with another translation type are reported, never changed. No other rule is touched.
-  - The change is made in the candidate configuration under the configuration lock, then committed with a
-    description; the module waits for the commit job. If the commit fails, the candidate is reverted to the
-    running configuration, so the firewall is left as it was.
+  - The module finds the source-NAT rules that carry the Tailscale hosts' traffic (named in O(rules), or, for each
+    of O(tailscale_hosts), the enabled rules PAN-OS would use for it: walking the rulebase top down, every rule whose
+    source covers the host, up to the first one that matches every destination and service) and changes their
+    translation type from C(dynamic-ip-and-port) to C(persistent-dynamic-ip-and-port), keeping the translated
+    address or interface. Rules with another translation type, and disabled rules, are reported, never changed.
+    No other rule is touched.
+  - The change is made in the candidate configuration under the configuration lock (scoped to O(vsys)), then
+    committed as a B(partial commit of this administrator's changes only), with a description; the module follows
+    the commit job. If the edit or the commit fails, our own changes are reverted in the candidate
+    (C(revert config partial admin)), so the firewall is left as it was and other administrators' work is kept.
+  - If another administrator has uncommitted changes, the module refuses to change anything (naming them when the
+    firewall tells) rather than work around them.
+  - If the commit job has not finished when O(commit_timeout) runs out, the outcome is unknown: the module fails
+    with C(device_unchanged=false) and the job id, and says what to check. It never reports "nothing changed" for a
+    commit the firewall accepted.
   - Per-rule persistent DIPP needs PAN-OS 11.1.1 or later. On older versions the module changes nothing and
     reports C(manual) with the options Palo Alto documents (the global C(persistent-dipp) setting, which needs a
     restart, a selective rule for UDP source port 41641, or Static IP NAT for a single device), unless
@@ -44,15 +52,20 @@ options:
   rules:
     description:
       - Names of the NAT rules to use persistent DIPP.
-      - A named rule that does not exist fails the module.
+      - A named rule that does not exist fails the module, and so does an empty list.
+      - With O(tailscale_hosts) as well, every named rule must cover at least one of the hosts, or the module fails:
+        the two options together are a check, not a union.
       - One of O(rules) or O(tailscale_hosts) is required.
     type: list
     elements: str
   tailscale_hosts:
     description:
       - Internal addresses (IP or CIDR) of the Tailscale nodes behind the firewall.
-      - Without O(rules), every enabled source-NAT rule whose source covers one of these addresses (directly, through
-        an address object, or as C(any)) is selected.
+      - Without O(rules), the rules that translate these hosts' traffic are selected: for each host, top down, every
+        enabled source-NAT rule whose source covers it (directly, through an address object or a static address
+        group, or as C(any)) until the first one that matches every destination and service.
+      - Rules whose source cannot be resolved here (FQDN, range or dynamic objects) are reported, never selected.
+      - An empty list fails the module.
     type: list
     elements: str
   state:
@@ -80,11 +93,25 @@ options:
       - Ignored on PAN-OS 11.1.1 and later, where the per-rule translation type is used.
     type: bool
     default: false
+  global_setting_restart_confirmed:
+    description:
+      - On PAN-OS below 11.1.1, the global C(persistent-dipp) setting is in effect only after the firewall restarted,
+        and PAN-OS does not report over its API whether that happened. While the setting is enabled and this option
+        is false, the record says C(manual) (a restart is pending, or not confirmed). Set it to true once the firewall
+        (and its HA peer) restarted after the setting was enabled; the audit then reports the setting as in effect.
+    type: bool
+    default: false
 notes:
   - Palo Alto documents that, where DIPP or persistent-DIPP NAT rules already exist, the firewall should be rebooted
     after such rules are added, deleted or changed. The module does not reboot; the result's C(advice) says so.
   - Persistent DIPP makes the mapping endpoint-independent for every source the rule matches. Select a rule that
     matches only the Tailscale hosts where that matters.
+  - The commit is scoped to the administrator the module logs in as (O(username), or the owner of O(api_key),
+    learnt with C(show admins), PAN-OS 10.0 or later).
+  - If the configuration lock cannot be released, the result has C(config_lock_released=false) and a warning: the
+    lock blocks other administrators until it is removed.
+  - paloaltonetworks.panos C(panos_nat_rule2) cannot express persistent DIPP; with O(state=present) or C(replaced) it
+    deletes the source translation of a rule this module changed. See the PAN-OS page of the collection's docs.
 seealso:
   - name: Tailscale with Palo Alto Networks firewalls
     description: Tailscale's guidance this module implements.
@@ -139,6 +166,13 @@ commit_job:
   returned: changed and not check mode
   type: str
   sample: "42"
+config_lock_released:
+  description:
+    - Whether the configuration lock the module took was released. V(false) means the lock is still held and blocks
+      every other administrator until it is removed (a warning says so too).
+  returned: when the module took the configuration lock
+  type: bool
+  sample: true
 api_calls:
   description: XML API calls this run made, split into reads and writes (key generation counts as a read).
   returned: always

@@ -187,7 +187,9 @@ def test_unknown_operational_command_is_rejected(panos_sim):
 def test_natrule_refreshall_reads_the_seeded_rules(panos_sim):
     sim, _control = panos_sim
     rules = nat_rules(firewall(sim))
-    assert list(rules) == ['lan-out', 'dmz-static']
+    assert list(rules) == ['guest-out', 'ts-egress', 'lan-out', 'dmz-static']
+    assert rules['guest-out'].disabled is True
+    assert rules['ts-egress'].source == ['tailscale-nodes']
     lan_out = rules['lan-out']
     assert (lan_out.fromzone, lan_out.tozone, lan_out.source, lan_out.service) == (['trust'], ['untrust'], ['any'], 'any')
     assert lan_out.source_translation_type == 'dynamic-ip-and-port'
@@ -243,7 +245,7 @@ def test_set_of_a_member_merges_and_entry_names_select_nodes(panos_sim):
     device.xapi.get(xpath=LAN_OUT + '/source')
     assert [m.text for m in device.xapi.element_result.iter('member')] == ['any', 'ts-node-a']
     device.xapi.get(xpath=NAT_RULES_XPATH + '/entry/@name')
-    assert [e.get('name') for e in device.xapi.element_result] == ['lan-out', 'dmz-static']
+    assert [e.get('name') for e in device.xapi.element_result] == ['guest-out', 'ts-egress', 'lan-out', 'dmz-static']
 
 
 def test_natrule_create_through_pan_os_python_is_accepted(panos_sim):
@@ -594,3 +596,53 @@ def test_global_persistent_dipp_rejects_a_value_other_than_yes_or_no(panos_sim_f
     with pytest.raises(pan_errors.PanDeviceXapiError, match='invalid'):
         firewall(sim).xapi.op(SET_GLOBAL % 'maybe')
     assert control.state()['persistent_dipp_global'] is False
+
+
+def test_partial_commit_commits_only_the_named_admins_changes(panos_sim):
+    # [commit-doc] partial commit of admin-level changes, sent the way pan-os-python's FirewallCommit does.
+    from panos.firewall import FirewallCommit
+    sim, control = panos_sim
+    device = firewall(sim)
+    sim.extra_keys['LUFRPTjanekey=='] = 'ops-jane'
+    jane = firewall(sim, api_key='LUFRPTjanekey==')
+    jane.xapi.edit(xpath=LAN_OUT + '/description', element='<description>jane was here</description>')
+    device.xapi.edit(xpath=NAT_RULES_XPATH + "/entry[@name='dmz-static']/description",
+                     element='<description>ours</description>')
+    job = device.commit(sync=True, exception=True, cmd=FirewallCommit(description='ours only', admins=['admin']))
+    assert job['result'] == 'OK'
+    state = control.state()
+    assert state['pending_changes'] is True
+    running = ET.fromstring(state['running'])
+    assert running.find('.' + NAT_RULES_XPATH[len('/config'):] + "/entry[@name='dmz-static']/description").text == 'ours'
+    assert running.find('.' + LAN_OUT[len('/config'):] + '/description').text == 'LAN to Internet'
+    device.xapi.op(cmd='<show><config><list><admins></admins></list></config></show>')
+    assert [m.text for m in device.xapi.element_result.iter('member')] == ['ops-jane']
+
+
+def test_revert_of_one_admin_keeps_the_others_changes(panos_sim):
+    sim, control = panos_sim
+    device = firewall(sim)
+    sim.extra_keys['LUFRPTjanekey=='] = 'ops-jane'
+    jane = firewall(sim, api_key='LUFRPTjanekey==')
+    jane.xapi.edit(xpath=LAN_OUT + '/description', element='<description>jane was here</description>')
+    device.xapi.edit(xpath=NAT_RULES_XPATH + "/entry[@name='dmz-static']/description",
+                     element='<description>ours</description>')
+    device.xapi.op(cmd='<revert><config><partial><admin><member>admin</member></admin></partial></config></revert>')
+    candidate = ET.fromstring(control.state()['candidate'])
+    assert candidate.find('.' + LAN_OUT[len('/config'):] + '/description').text == 'jane was here'
+    assert candidate.find('.' + NAT_RULES_XPATH[len('/config'):] + "/entry[@name='dmz-static']/description").text == \
+        'DMZ web server, 1:1'
+
+
+def test_whoami_names_the_keys_administrator(panos_sim):
+    sim, _control = panos_sim
+    assert firewall(sim).whoami() == sim.username
+
+
+def test_nat_rule_with_negated_source_is_rejected_as_the_schema_does(panos_sim):
+    # [pol] NatRule has no negate_source (SecurityRule has): PAN-OS NAT rules cannot negate the source.
+    sim, _control = panos_sim
+    device = firewall(sim)
+    with pytest.raises(Exception) as error:
+        device.xapi.set(xpath=LAN_OUT, element='<negate-source>yes</negate-source>')
+    assert 'negate-source' in str(error.value)

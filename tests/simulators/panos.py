@@ -87,10 +87,19 @@ def default_config(sw_version='11.1.2', hostname='pa-sim'):
     """A small but realistic firewall configuration (candidate = running at start).
 
     Zones trust/untrust/dmz on ethernet1/2, ethernet1/1 and ethernet1/3; address objects for two
-    Tailscale nodes; NAT rules ``lan-out`` (trust -> untrust, source any, dynamic IP and port on
-    ethernet1/1's address: the rule the persistent DIPP workaround changes) and ``dmz-static``
-    (a static 1:1 NAT that must never be touched). Element names follow [pol] NatRule._setup and
-    the default device/vsys entries of [base]/[fw].
+    Tailscale nodes and the static address group ``tailscale-nodes`` holding them. NAT rules, in
+    rulebase order (first match wins, as on the device):
+
+    * ``guest-out``: disabled, source any, dynamic IP and port: someone else's rule that must be
+      skipped because it is disabled;
+    * ``ts-egress``: source the address group, dynamic IP and port on ethernet1/1's address: the
+      rule that translates the Tailscale nodes' traffic (the one the workaround changes);
+    * ``lan-out``: trust -> untrust, source any, dynamic IP and port: every other LAN host;
+    * ``dmz-static``: a static 1:1 NAT that must never be touched.
+
+    PAN-OS NAT rules have no negated source ([pol] NatRule has no ``negate_source``, unlike
+    SecurityRule), so none is modelled: the schema check rejects ``negate-source`` in a NAT rule.
+    Element names follow [pol] NatRule._setup and the default device/vsys entries of [base]/[fw].
     """
     major, minor, _patch = parse_version(sw_version)
     return """<config version="{major}.{minor}.0" urldb="paloaltonetworks">
@@ -141,6 +150,9 @@ def default_config(sw_version='11.1.2', hostname='pa-sim'):
             <entry name="lan-net"><ip-netmask>10.0.0.0/24</ip-netmask></entry>
             <entry name="dmz-web"><ip-netmask>192.0.2.10</ip-netmask></entry>
           </address>
+          <address-group>
+            <entry name="tailscale-nodes"><static><member>ts-node-a</member><member>ts-node-b</member></static><description>Tailscale subnet routers</description></entry>
+          </address-group>
           <rulebase>
             <security>
               <rules>
@@ -159,6 +171,34 @@ def default_config(sw_version='11.1.2', hostname='pa-sim'):
             </security>
             <nat>
               <rules>
+                <entry name="guest-out" uuid="3c9d1e7a-52b4-4f08-9e6d-1b7a4c2e8f30">
+                  <from><member>trust</member></from>
+                  <to><member>untrust</member></to>
+                  <source><member>any</member></source>
+                  <destination><member>any</member></destination>
+                  <service>any</service>
+                  <source-translation>
+                    <dynamic-ip-and-port>
+                      <interface-address><interface>ethernet1/1</interface></interface-address>
+                    </dynamic-ip-and-port>
+                  </source-translation>
+                  <disabled>yes</disabled>
+                  <description>Guest Wi-Fi (retired)</description>
+                </entry>
+                <entry name="ts-egress" uuid="5e2a8c14-9d73-4b61-a0f5-7c3e1d9b6a40">
+                  <from><member>trust</member></from>
+                  <to><member>untrust</member></to>
+                  <source><member>tailscale-nodes</member></source>
+                  <destination><member>any</member></destination>
+                  <service>any</service>
+                  <to-interface>any</to-interface>
+                  <source-translation>
+                    <dynamic-ip-and-port>
+                      <interface-address><interface>ethernet1/1</interface><ip>203.0.113.1/24</ip></interface-address>
+                    </dynamic-ip-and-port>
+                  </source-translation>
+                  <description>Tailscale nodes to Internet</description>
+                </entry>
                 <entry name="lan-out" uuid="0d6e8a3c-7f41-4c2b-8b7e-5a9d2e4f1c10">
                   <from><member>trust</member></from>
                   <to><member>untrust</member></to>
@@ -737,6 +777,8 @@ class CommitJob:
     details: list
     new_running: object = None
     finished: float | None = None
+    # The administrators a partial commit was limited to; None for a full commit.
+    partial_admins: list | None = None
 
     @property
     def done(self):
@@ -804,6 +846,11 @@ class PanosSimulator(DeviceSimulator):
         self.commit_locks = {}
         self.jobs = {}
         self.next_job_id = 1
+        # Who made which uncommitted change, in order: (admin, action, xpath, element text). PAN-OS
+        # tracks candidate changes per administrator for partial commits and reverts of one admin's
+        # changes ([commit-doc] "Partial commit admin-level changes"; PAN-OS admin guide "Commit,
+        # Validate, and Preview Firewall Configuration Changes": "Commit Changes Made By ... admins").
+        self.change_log = []
 
     @property
     def version(self):
@@ -867,13 +914,14 @@ class PanosSimulator(DeviceSimulator):
                 'config_locks': [dict(scope=scope, **lock) for scope, lock in sorted(self.config_locks.items())],
                 'commit_locks': [dict(scope=scope, **lock) for scope, lock in sorted(self.commit_locks.items())],
                 'jobs': [{'id': job.id, 'status': 'FIN' if job.done else 'ACT', 'result': job.result if job.done else 'PEND',
-                          'user': job.user, 'description': job.description, 'details': list(job.details)}
+                          'user': job.user, 'description': job.description, 'details': list(job.details),
+                          'partial_admins': job.partial_admins}
                          for job in (self.jobs[i] for i in sorted(self.jobs))],
             }
 
     def state_update(self, values):
         known = {'persistent_dipp_global', 'sw_version', 'model', 'serial', 'app_version', 'hostname', 'multi_vsys', 'auth_style', 'commit_seconds',
-                 'username', 'password', 'reset', 'config', 'candidate', 'config_lock', 'commit_lock', 'lock_owner', 'api_key'}
+                 'username', 'password', 'reset', 'config', 'candidate', 'candidate_admin', 'config_lock', 'commit_lock', 'lock_owner', 'api_key'}
         unknown = set(values) - known
         if unknown:
             raise ValueError('unknown PAN-OS state keys: %s (known: %s)' % (', '.join(sorted(unknown)), ', '.join(sorted(known))))
@@ -908,6 +956,8 @@ class PanosSimulator(DeviceSimulator):
                 self._reset_config(values['config'])
             if 'candidate' in values:
                 self.candidate = ET.fromstring(values['candidate'])
+                # A candidate set from outside stands for another administrator's uncommitted work.
+                self.change_log = [(values.get('candidate_admin') or self.lock_owner, 'replace', None, values['candidate'])]
             for key, locks in (('config_lock', self.config_locks), ('commit_lock', self.commit_locks)):
                 if key in values:
                     lock = values[key]
@@ -1078,6 +1128,9 @@ class PanosSimulator(DeviceSimulator):
             'show config-locks': self._op_show_config_locks,
             'show commit-locks': self._op_show_commit_locks,
             'revert config': self._op_revert,
+            'revert config partial admin': self._op_revert_admin,
+            'show admins': self._op_show_admins,
+            'show config list admins': self._op_show_config_list_admins,
             'load config': self._op_load_config,
             'show config running': self._op_show_config,
             'show config candidate': self._op_show_config,
@@ -1225,9 +1278,43 @@ class PanosSimulator(DeviceSimulator):
 
     def _op_revert(self, **_kwargs):
         # CLI "revert config" (PAN-OS admin guide, "Revert Firewall Configuration Changes"), in its XML
-        # form <revert><config/></revert>: the candidate goes back to the running config.
-        self.candidate = copy.deepcopy(self.running)
+        # form <revert><config/></revert>: the candidate goes back to the running config, every
+        # administrator's changes included.
+        self.candidate = copy.deepcopy(self._effective_running())
+        self.change_log = []
         return _xml('<response status="success"><result>Candidate configuration reverted</result></response>')
+
+    def _op_revert_admin(self, args, **_kwargs):
+        # CLI "revert config partial admin <name>" (PAN-OS admin guide, "Revert Firewall Configuration
+        # Changes": revert the changes of specific administrators), XML form per [xapi] cmd_xml:
+        # <revert><config><partial><admin><member>NAME</member></admin></partial></config></revert>.
+        # The answer text is INFERRED. Only the named admin's changes leave the candidate.
+        admin = args.get('member', '')
+        if not admin:
+            raise XapiError(' revert -> config -> partial -> admin is invalid', code=17)  # INFERRED
+        remaining = [entry for entry in self.change_log if entry[0] != admin]
+        self.candidate = self._replay(self._effective_running(), remaining)
+        self.change_log = remaining
+        return _xml('<response status="success"><result>Candidate configuration reverted</result></response>')
+
+    def _op_show_admins(self, user, words, **_kwargs):
+        # [base] whoami (PAN-OS 10.0+): op <show><admins/></show>, reads ./result/admins/entry/{admin, self}:
+        # the entry of the key's own administrator carries an empty <self/>. Other fields INFERRED.
+        if self.version < (10, 0, 0):
+            raise XapiError(' %s is unexpected' % ' -> '.join(words.split(' ')), code=17)
+        entries = ['<entry><admin>%s</admin><from>192.0.2.200</from><type>Web</type><start-from>%s</start-from>'
+                   '<idle-for>00:00:00s</idle-for><self/></entry>' % (_escape(user), _panos_time(time.time() - 60))]
+        for admin in self.pending_admins():
+            if admin != user:
+                entries.append('<entry><admin>%s</admin><from>198.51.100.23</from><type>Web</type><start-from>%s</start-from>'
+                               '<idle-for>00:04:12s</idle-for></entry>' % (_escape(admin), _panos_time(time.time() - 900)))
+        return _xml('<response status="success"><result><admins>%s</admins></result></response>' % ''.join(entries))
+
+    def _op_show_config_list_admins(self, **_kwargs):
+        # CLI "show config list admins" lists the administrators with uncommitted changes (PAN-OS CLI
+        # reference, "show config list"). Its XML answer shape is INFERRED: one <member> per admin.
+        members = ''.join('<member>%s</member>' % _escape(admin) for admin in self.pending_admins())
+        return _xml('<response status="success"><result><admins>%s</admins></result></response>' % members)
 
     def _op_load_config(self, args, **_kwargs):
         # [base] revert_to_running_configuration: <load><config><from>running-config.xml</from></config></load>.
@@ -1305,6 +1392,7 @@ class PanosSimulator(DeviceSimulator):
             response = _xml('<response status="success" code="20"><msg>command succeeded</msg></response>')
         self._validate_write(work)
         self.candidate = work
+        self.change_log.append((user, action, xpath, params.get('element')))
         return response
 
     @staticmethod
@@ -1380,6 +1468,32 @@ class PanosSimulator(DeviceSimulator):
             if before.get(key) != _canonical(rule):
                 _check_nat_rule(rule, version)
 
+    def _replay(self, base, entries):
+        """``base`` with the logged changes ``entries`` applied in order (a partial commit or revert)."""
+        work = copy.deepcopy(base)
+        for _admin, action, xpath, element_text in entries:
+            if action == 'replace':
+                work = ET.fromstring(element_text)
+                continue
+            steps, _attribute = parse_xpath(xpath)
+            if action == 'delete':
+                self._delete(work, steps, xpath)
+                continue
+            holder = ET.fromstring('<_elements>%s</_elements>' % element_text)
+            if action == 'set':
+                self._set(work, steps, xpath, holder)
+            else:
+                self._edit(work, steps, xpath, holder)
+        return work
+
+    def pending_admins(self):
+        """Administrators with uncommitted changes, in the order of their first change."""
+        admins = []
+        for admin, _action, _xpath, _element in self.change_log:
+            if admin not in admins:
+                admins.append(admin)
+        return admins
+
     # type=commit ---------------------------------------------------------------------------------
     def _commit(self, params, exchange, user):
         cmd = params.get('cmd') or '<commit></commit>'
@@ -1394,12 +1508,37 @@ class PanosSimulator(DeviceSimulator):
                 raise XapiError(' commit -> %s is unexpected' % child.tag, code=17)
         description = element.findtext('description', '').strip()
         exchange.detail = description
+        partial = element.find('partial')
+        admins = None
+        if partial is not None:
+            # [commit-doc] <partial><admin><member>NAME</member></admin></partial>; pan-os-python's
+            # FirewallCommit sends it without action=partial ([fw] FirewallCommit.commit_action is None),
+            # as pan-os-ansible's panos_commit_firewall does against real firewalls. The exclusions
+            # (device-and-network, shared-object, policy-and-objects) are not modelled.
+            for child in partial:
+                if child.tag != 'admin':
+                    raise XapiError('simulator: partial commit "%s" is not implemented' % child.tag, code=17)
+            admins = [_text(member) for member in partial.findall('admin/member')]
+            if not admins or not all(admins):
+                raise XapiError(' commit -> partial -> admin is invalid', code=17)  # INFERRED text
         self._write_faults(exchange, user=user)
         lock = next((lock for lock in self.commit_locks.values() if lock['admin'] != user), None)
         if lock is not None:
             raise XapiError('Commit lock is already held by %s' % lock['admin'])  # INFERRED text
         effective = self._effective_running()
-        if element.find('force') is None and _canonical(self.candidate) == _canonical(effective):
+        if admins is not None:
+            chosen = [entry for entry in self.change_log if entry[0] in admins]
+            try:
+                new_running = self._replay(effective, chosen)
+            except XapiError as error:
+                raise XapiError('partial commit: %s' % error.message, code=13) from None  # INFERRED
+            if _canonical(new_running) == _canonical(effective):
+                return _xml('<response status="success" code="19"><msg>There are no changes to commit.</msg></response>')
+            remaining = [entry for entry in self.change_log if entry[0] not in admins]
+        else:
+            new_running = self.candidate
+            remaining = []
+        if element.find('force') is None and admins is None and _canonical(self.candidate) == _canonical(effective):
             # Text: [xapi] __legacy_commit_poll compares status_detail with "There are no changes to commit.".
             # Shape: no ./result/job and no ./msg/line. pan-os-python PR #557 (2d28ff7, "Added check for
             # commit_response text parsing") exists because a no-change answer from Panorama had no
@@ -1408,10 +1547,11 @@ class PanosSimulator(DeviceSimulator):
             return _xml('<response status="success" code="19"><msg>There are no changes to commit.</msg></response>')
         now = time.time()
         job = CommitJob(id=self.next_job_id, user=user, description=description, enqueued=now,
-                        finish_at=now + self.commit_seconds, result='OK', details=['Configuration committed successfully'])
+                        finish_at=now + self.commit_seconds, result='OK', details=['Configuration committed successfully'],
+                        partial_admins=admins)
         self.next_job_id += 1
         fault = self.faults.take('commit_fail', exchange.op)
-        problems = _reference_errors(self.candidate)
+        problems = _reference_errors(new_running)
         if fault:
             exchange.fault = 'commit_fail'
             job.result = 'FAIL'
@@ -1421,7 +1561,9 @@ class PanosSimulator(DeviceSimulator):
             job.result = 'FAIL'
             job.details = ['Validation Error:'] + problems + ['Commit failed']
         else:
-            job.new_running = copy.deepcopy(self.candidate)
+            job.new_running = copy.deepcopy(new_running)
+            # The committed admins' changes are no longer pending; the others' stay in the candidate.
+            self.change_log = remaining
         self.jobs[job.id] = job
         if self.commit_seconds <= 0:
             self._advance_jobs()

@@ -30,7 +30,9 @@ from __future__ import annotations
 
 import re
 import ssl
+import time
 import xml.etree.ElementTree as ET
+from xml.sax.saxutils import escape as xml_escape
 
 from ansible.module_utils.basic import env_fallback
 
@@ -40,10 +42,11 @@ from ansible_collections.directpath.firewall.plugins.module_utils.engine.errors 
 try:
     from panos import errors as pan_errors
     from panos.base import PanDevice
-    from panos.firewall import Firewall
+    from panos.firewall import Firewall, FirewallCommit
 except ImportError:  # pragma: no cover  (reported by the module with missing_required_lib)
     HAS_PANOS = False
     Firewall = object  # pylint: disable=invalid-name
+    FirewallCommit = None  # pylint: disable=invalid-name
     PanDevice = None
 else:
     HAS_PANOS = True
@@ -54,6 +57,7 @@ __all__ = [
     'PanosClient',
     'TRANSLATION_TYPES',
     'parse_version',
+    'xpath_literal',
 ]
 
 # Source translation types a NAT rule can carry (PAN-OS NAT policy "Translation Type").
@@ -89,6 +93,22 @@ def parse_version(text):
     if len(parts) < 3:
         raise DirectPathError('the firewall reported an unreadable PAN-OS version %r' % (text,), cause='api')
     return tuple(parts[:3])
+
+
+def xpath_literal(value: str) -> str:
+    """``value`` as an XPath 1.0 string literal, so a name can never change the expression.
+
+    XPath 1.0 has no escape inside a literal: a value is quoted with the quote it does not hold.
+    A value holding both quotes cannot be written as one literal; PAN-OS names never do (it allows
+    letters, digits, spaces, hyphens, underscores and periods in rule and object names), so that is
+    refused as input.
+    """
+    if "'" not in value:
+        return "'%s'" % value
+    if '"' not in value:
+        return '"%s"' % value
+    raise DirectPathError('the name %r holds both quote characters and cannot be addressed in an XPath' % (value,),
+                          cause='input')
 
 
 def _is_read_op(cmd):
@@ -171,6 +191,9 @@ class PanosClient(object):
         self.register_secret = register_secret
         self.vsys = params['vsys']
         self.host = params['host']
+        self.port = params['port']
+        self.username = params.get('username')
+        self.commit_timeout = params.get('commit_timeout') or 600
         if params['validate_certs']:
             context = ssl.create_default_context(cafile=params.get('ca_path'))
         else:
@@ -185,6 +208,8 @@ class PanosClient(object):
         self.firewall.interval = 0.5
         self.sw_version = None
         self.locked = False
+        # The administrator our changes are made as (admin_name()), known once a change starts.
+        self.admin = None
 
     # -- errors ---------------------------------------------------------------------------------
     def _error(self, action, exc):
@@ -203,16 +228,20 @@ class PanosClient(object):
                 '%s: TLS certificate verification failed for %s; give the CA with ca_path or, for a lab device only, '
                 'validate_certs=false (%s)' % (action, self.host, text), cause='tls')
         if HAS_PANOS and isinstance(exc, pan_errors.PanConnectionTimeout) or 'timed out' in text:
-            return DirectPathError('%s: the firewall %s did not answer in time (%s)' % (action, self.host, text), cause='timeout')
+            return DirectPathError('%s: the firewall %s (port %s) did not answer in time (%s)' % (action, self.host, self.port, text),
+                                   cause='timeout')
         if status is not None:
             return DirectPathError('%s: the firewall %s answered HTTP %s (%s)' % (action, self.host, status, text), cause='api')
         if HAS_PANOS and isinstance(exc, pan_errors.PanURLError) or text.startswith('URLError'):
-            return DirectPathError('%s: cannot reach the firewall %s (%s)' % (action, self.host, text), cause='unreachable')
-        if HAS_PANOS and isinstance(exc, pan_errors.PanLockError) or 'locked' in text.lower():
+            return DirectPathError('%s: cannot reach the firewall %s on port %s (%s)' % (action, self.host, self.port, text),
+                                   cause='unreachable')
+        if (HAS_PANOS and isinstance(exc, pan_errors.PanLockError) or 'locked' in text.lower()
+                or 'lock is already held' in text.lower()):
             return DirectPathError('%s: the configuration of %s is locked by another administrator (%s)' % (action, self.host, text),
                                    cause='lock')
         if isinstance(exc, (ConnectionError, OSError)):
-            return DirectPathError('%s: connection to the firewall %s failed (%s)' % (action, self.host, text), cause='unreachable')
+            return DirectPathError('%s: connection to the firewall %s on port %s failed (%s)' % (action, self.host, self.port, text),
+                                   cause='unreachable')
         return DirectPathError('%s: the firewall %s answered with an error: %s' % (action, self.host, text), cause='api')
 
     def _call(self, action, func, *args, **kwargs):
@@ -239,7 +268,7 @@ class PanosClient(object):
         return self.firewall.xpath_vsys() + '/rulebase/nat/rules'
 
     def rule_xpath(self, name):
-        return "%s/entry[@name='%s']" % (self.rules_xpath, name)
+        return '%s/entry[@name=%s]' % (self.rules_xpath, xpath_literal(name))
 
     def _show(self, action, xpath):
         """``show`` (running config) of one xpath; None when the node does not exist.
@@ -270,16 +299,26 @@ class PanosClient(object):
         return rules
 
     def read_addresses(self):
-        """Address objects of the vsys and shared: ``{name: value}`` for ip-netmask ones."""
+        """Address objects and address groups of the vsys and shared.
+
+        Returns ``{name: value}`` where value is the ip-netmask text of an address object, the list of
+        member names of a static address group, or None for what cannot be resolved offline (FQDN,
+        range and wildcard objects, dynamic groups). Vsys objects shadow shared ones of the same name.
+        """
         addresses = {}
-        for xpath in ('/config/shared/address', self.firewall.xpath_vsys() + '/address'):
-            result = self._show('read address objects', xpath)
-            if result is None:
-                continue
-            for entry in result.iter('entry'):
-                netmask = entry.find('ip-netmask')
-                if netmask is not None and netmask.text:
-                    addresses[entry.get('name')] = netmask.text.strip()
+        for xpath in ('/config/shared', self.firewall.xpath_vsys()):
+            for kind in ('address', 'address-group'):
+                result = self._show('read %s objects' % kind, '%s/%s' % (xpath, kind))
+                if result is None:
+                    continue
+                for entry in result.iter('entry'):
+                    if kind == 'address':
+                        netmask = entry.find('ip-netmask')
+                        addresses[entry.get('name')] = netmask.text.strip() if netmask is not None and netmask.text else None
+                    else:
+                        static = entry.find('static')
+                        addresses[entry.get('name')] = ([member.text.strip() for member in static.findall('member') if member.text]
+                                                        if static is not None else None)
         return addresses
 
     def global_persistent_dipp(self):
@@ -309,20 +348,55 @@ class PanosClient(object):
     def pending_changes(self):
         return self._call('check pending changes', self.firewall.pending_changes) in ('yes', True)
 
+    def pending_admins(self) -> list:
+        """The administrators with uncommitted changes, when the firewall tells ("show config list admins");
+        an empty list when it does not answer that command."""
+        try:
+            self._call('list the administrators with uncommitted changes', self.firewall.xapi.op,
+                       cmd='<show><config><list><admins></admins></list></config></show>')
+        except DirectPathError:
+            return []
+        result = self.firewall.xapi.element_result
+        names = []
+        if result is not None:
+            for element in result.iter():
+                value = (element.text or '').strip() if len(element) == 0 else ''
+                value = value or (element.get('name') or '').strip()
+                if value and value not in names:
+                    names.append(value)
+        return names
+
+    def admin_name(self) -> str:
+        """The administrator our changes are made as: the username, or the API key's owner ("show admins")."""
+        if self.username:
+            return self.username
+        name = self._call('learn the administrator of the API key', self.firewall.whoami)
+        if not name:
+            raise DirectPathError(
+                'the firewall %s did not say which administrator the API key belongs to ("show admins" needs PAN-OS '
+                '10.0 or later): give username and password, so that the commit can be limited to our own changes'
+                % self.host, cause='unsupported')
+        return name
+
     # -- writes -----------------------------------------------------------------------------------
     def lock(self):
-        self._call('take the config lock', self.firewall.add_config_lock,
-                   comment='directpath.firewall', scope=self.vsys, exceptions=True)
+        self._call('take the config lock', self.firewall.xapi.op,
+                   cmd='<request><config-lock><add><comment>directpath.firewall</comment></add></config-lock></request>',
+                   vsys=self.vsys)
         self.locked = True
 
-    def unlock(self):
-        if self.locked:
-            try:
-                self.firewall.remove_config_lock(scope=self.vsys, exceptions=False)
-            except Exception:  # pylint: disable=broad-except
-                # The lock expires with the admin session; a failed release must not hide the real result.
-                pass
-            self.locked = False
+    def unlock(self) -> bool:
+        """Release our config lock. False when the firewall refused or did not answer: the lock is then
+        still held and blocks every other administrator until someone removes it."""
+        if not self.locked:
+            return True
+        self.locked = False
+        try:
+            self._call('release the config lock', self.firewall.xapi.op,
+                       cmd='<request><config-lock><remove></remove></config-lock></request>', vsys=self.vsys)
+        except DirectPathError:
+            return False
+        return True
 
     def set_translation(self, name, translation):
         """Replace the rule's ``source-translation`` in the candidate config."""
@@ -330,24 +404,67 @@ class PanosClient(object):
         self._call('edit NAT rule %r' % name, self.firewall.xapi.edit,
                    xpath=self.rule_xpath(name) + '/source-translation', element=element)
 
-    def commit(self, description):
-        """Commit the candidate and wait for the job; on failure revert the candidate."""
-        cmd = ET.Element('commit')
-        ET.SubElement(cmd, 'description').text = description
+    def commit(self, description: str, admin: str):
+        """Commit only ``admin``'s changes (a partial commit) and follow the job to its end.
+
+        Returns the job id, or None when the firewall had nothing to commit. A refused commit
+        request reverts our changes. Once the firewall has accepted the request, only the job can say
+        whether the change went live: a failed job reverts our changes; a job that has not finished
+        when ``commit_timeout`` runs out is reported as unknown (``device_unchanged`` false), never
+        as "nothing changed", because reverting the candidate does not cancel a queued commit.
+        """
+        request = FirewallCommit(description=description, admins=[admin])
         try:
-            result = self._call('commit', self.firewall.commit, sync=True, exception=False,
-                                cmd=ET.tostring(cmd, encoding='unicode'))
+            job_id = self._call('commit', self.firewall.commit, sync=False, exception=False, cmd=request)
         except DirectPathError as error:
-            # The commit request failed in transport or was refused: our edits must not stay in the
-            # candidate, where the next commit of any administrator would carry them.
-            raise self.revert_after(error, ' (a commit may still be running)')
-        if result is None:
+            if error.cause in ('timeout', 'unreachable'):
+                # No answer: the firewall may have queued the commit. Our edits are taken back out of
+                # the candidate, but a job that was queued would still commit them.
+                error = self.revert_after(error)
+                error.device_unchanged = False
+                error.message += (' The commit request got no answer, so a commit job may have been queued: check '
+                                  '"show jobs all" and the running configuration of %s.' % self.host)
+                raise error
+            raise self.revert_after(error)
+        if job_id is None:
             return None
-        if not result.get('success'):
-            messages = '; '.join(result.get('messages') or []) or 'no details'
+        job = self.wait_for_job(job_id)
+        if job['result'] != 'OK':
+            messages = '; '.join(job['details']) or 'no details'
             raise self.revert_after(DirectPathError(
-                'commit job %s failed on %s: %s.' % (result.get('jobid'), self.host, messages), cause='commit'))
-        return result.get('jobid')
+                'commit job %s failed on %s: %s.' % (job_id, self.host, messages), cause='commit',
+                details={'commit_job': job_id}))
+        return job_id
+
+    def wait_for_job(self, job_id) -> dict:
+        """Poll "show jobs id N" until the job finishes or ``commit_timeout`` runs out.
+
+        A poll that fails in transport is retried until the deadline: the job runs on the firewall
+        whether or not we can ask about it.
+        """
+        deadline = time.monotonic() + self.commit_timeout
+        last_error = None
+        while True:
+            try:
+                self._call('read commit job %s' % job_id, self.firewall.xapi.op,
+                           cmd='<show><jobs><id>%s</id></jobs></show>' % job_id)
+                job = self.firewall.xapi.element_result.find('job')
+                if job is not None and (job.findtext('status') or '').strip() == 'FIN':
+                    return {'id': job_id, 'result': (job.findtext('result') or '').strip(),
+                            'details': [line.text.strip() for line in job.findall('details/line') if line.text]}
+                last_error = None
+            except DirectPathError as error:
+                if error.cause not in ('timeout', 'unreachable', 'api'):
+                    raise
+                last_error = error
+            if time.monotonic() >= deadline:
+                raise DirectPathError(
+                    'commit job %s was accepted by %s but had not finished after %s s%s; it may still commit, so the '
+                    'outcome is unknown: check "show jobs id %s" and the running configuration before running again'
+                    % (job_id, self.host, self.commit_timeout,
+                       ' (the last status request failed: %s)' % last_error.message if last_error else '', job_id),
+                    cause='timeout', device_unchanged=False, details={'commit_job': job_id})
+            time.sleep(min(self.firewall.interval, max(0.0, deadline - time.monotonic())))
 
     def revert_after(self, error, if_revert_fails=''):
         """Revert the candidate after ``error``; the error then says whether the device is as it was."""
@@ -358,9 +475,14 @@ class PanosClient(object):
         return error
 
     def revert_candidate(self):
-        """Throw away the candidate changes (PAN-OS ``revert config``). True on success."""
+        """Take our own changes out of the candidate ("revert config partial admin <us>"); other
+        administrators' uncommitted changes stay. True on success."""
+        if not self.admin:
+            return False
         try:
-            self._call('revert the candidate configuration', self.firewall.xapi.op, cmd='<revert><config></config></revert>')
+            self._call('revert our changes in the candidate configuration', self.firewall.xapi.op,
+                       cmd='<revert><config><partial><admin><member>%s</member></admin></partial></config></revert>'
+                       % xml_escape(self.admin))
         except DirectPathError:
             return False
         return True

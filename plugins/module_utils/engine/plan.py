@@ -137,6 +137,7 @@ class Plan(object):
         self.exposure = []
         self.advice = []
         self.manual_reason = None
+        self.after_apply_reason = None
         self.status_override = None
 
     def compare(self, name: str, before, after, finding: str | None = None) -> bool:
@@ -163,6 +164,11 @@ class Plan(object):
         """Mark the plan as needing a person; ``reason`` goes to the findings."""
         self.manual_reason = reason
         self.add_finding(reason)
+
+    def manual_after_apply(self, reason: str) -> None:
+        """What this plan applies is not in effect until a person acts (a restart): after an apply the
+        status is ``manual`` with ``reason``, never ``compliant``."""
+        self.after_apply_reason = reason
 
     def set_status(self, status: str) -> None:
         """Force a status that no field comparison can express (not_applicable, no_workaround)."""
@@ -197,6 +203,8 @@ class Plan(object):
             return 'manual'
         if self.changed and not applied:
             return 'drift'
+        if applied and self.after_apply_reason:
+            return 'manual'
         return 'compliant'
 
     def finding_texts(self, applied: bool) -> list:
@@ -214,6 +222,8 @@ class Plan(object):
         for text in self.findings:
             if text not in texts:
                 texts.append(text)
+        if applied and self.after_apply_reason:
+            texts.append(self.after_apply_reason)
         return texts
 
     def compliance(self, applied: bool) -> dict:
