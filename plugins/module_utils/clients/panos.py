@@ -83,7 +83,7 @@ PANOS_CONNECTION_SPEC = ArgumentSpec(
 )
 
 
-def parse_version(text):
+def parse_version(text: str) -> tuple:
     """'11.1.2-h3' -> (11, 1, 2). Raises DirectPathError on anything else."""
     try:
         core = text.split('-', 1)[0]
@@ -186,7 +186,7 @@ class _VerifiedFirewall(Firewall):
 class PanosClient(object):
     """Reads and writes the NAT rulebase of one firewall (one vsys)."""
 
-    def __init__(self, params, api_calls, register_secret):
+    def __init__(self, params: dict, api_calls, register_secret) -> None:
         self.api_calls = api_calls
         self.register_secret = register_secret
         self.vsys = params['vsys']
@@ -253,7 +253,7 @@ class PanosClient(object):
             raise self._error(action, exc)
 
     # -- reads ------------------------------------------------------------------------------------
-    def connect(self):
+    def connect(self) -> str:
         """Generate the API key if needed and read the PAN-OS version."""
         # Reading Firewall.api_key generates the key when none was given, so it goes through _call.
         given = self.firewall._api_key  # pylint: disable=protected-access
@@ -264,10 +264,10 @@ class PanosClient(object):
         return self.sw_version
 
     @property
-    def rules_xpath(self):
+    def rules_xpath(self) -> str:
         return self.firewall.xpath_vsys() + '/rulebase/nat/rules'
 
-    def rule_xpath(self, name):
+    def rule_xpath(self, name: str) -> str:
         return '%s/entry[@name=%s]' % (self.rules_xpath, xpath_literal(name))
 
     def _show(self, action, xpath):
@@ -285,7 +285,7 @@ class PanosClient(object):
             raise
         return self.firewall.xapi.element_result
 
-    def read_nat_rules(self):
+    def read_nat_rules(self) -> dict:
         """Return the running config's NAT rules as ``{name: Element}`` (document order kept)."""
         result = self._show('read NAT rules', self.rules_xpath)
         rules = {}
@@ -298,7 +298,7 @@ class PanosClient(object):
             rules[entry.get('name')] = entry
         return rules
 
-    def read_addresses(self):
+    def read_addresses(self) -> dict:
         """Address objects and address groups of the vsys and shared.
 
         Returns ``{name: value}`` where value is the ip-netmask text of an address object, the list of
@@ -321,7 +321,7 @@ class PanosClient(object):
                                                         if static is not None else None)
         return addresses
 
-    def global_persistent_dipp(self):
+    def global_persistent_dipp(self) -> bool:
         """The operational setting ``persistent-dipp`` (PAN-OS 10.1.6+/10.2.4+/11.0): True when enabled.
 
         The CLI prints "Persistent DIPP : Enabled" (PAN KB kA14u000000kHuECAU); the XML API is taken to
@@ -338,14 +338,14 @@ class PanosClient(object):
         raise DirectPathError('the firewall %s answered "show system setting persistent-dipp" with %r, which says neither '
                               'enabled nor disabled' % (self.host, text.strip()[:200]), cause='api')
 
-    def set_global_persistent_dipp(self, enabled):
+    def set_global_persistent_dipp(self, enabled: bool) -> None:
         """``set system setting persistent-dipp enable yes|no``: an operational command, live at once in the
         configuration but effective for NAT only after ``request restart system``; no commit."""
         self._call('set the persistent-dipp system setting', self.firewall.xapi.op,
                    cmd='<set><system><setting><persistent-dipp><enable>%s</enable></persistent-dipp></setting></system></set>'
                    % ('yes' if enabled else 'no'))
 
-    def pending_changes(self):
+    def pending_changes(self) -> bool:
         return self._call('check pending changes', self.firewall.pending_changes) in ('yes', True)
 
     def pending_admins(self) -> list:
@@ -379,7 +379,7 @@ class PanosClient(object):
         return name
 
     # -- writes -----------------------------------------------------------------------------------
-    def lock(self):
+    def lock(self) -> None:
         self._call('take the config lock', self.firewall.xapi.op,
                    cmd='<request><config-lock><add><comment>directpath.firewall</comment></add></config-lock></request>',
                    vsys=self.vsys)
@@ -398,13 +398,13 @@ class PanosClient(object):
             return False
         return True
 
-    def set_translation(self, name, translation):
+    def set_translation(self, name: str, translation: ET.Element) -> None:
         """Replace the rule's ``source-translation`` in the candidate config."""
         element = ET.tostring(translation, encoding='unicode')
         self._call('edit NAT rule %r' % name, self.firewall.xapi.edit,
                    xpath=self.rule_xpath(name) + '/source-translation', element=element)
 
-    def commit(self, description: str, admin: str):
+    def commit(self, description: str, admin: str) -> str | None:
         """Commit only ``admin``'s changes (a partial commit) and follow the job to its end.
 
         Returns the job id, or None when the firewall had nothing to commit. A refused commit
@@ -466,7 +466,7 @@ class PanosClient(object):
                     cause='timeout', device_unchanged=False, details={'commit_job': job_id})
             time.sleep(min(self.firewall.interval, max(0.0, deadline - time.monotonic())))
 
-    def revert_after(self, error, if_revert_fails=''):
+    def revert_after(self, error: DirectPathError, if_revert_fails: str = '') -> DirectPathError:
         """Revert the candidate after ``error``; the error then says whether the device is as it was."""
         reverted = self.revert_candidate()
         error.device_unchanged = reverted
@@ -474,7 +474,7 @@ class PanosClient(object):
                           else ' Reverting the candidate configuration FAILED%s: check the firewall.' % if_revert_fails)
         return error
 
-    def revert_candidate(self):
+    def revert_candidate(self) -> bool:
         """Take our own changes out of the candidate ("revert config partial admin <us>"); other
         administrators' uncommitted changes stay. True on success."""
         if not self.admin:
