@@ -40,6 +40,25 @@ options:
       - Defaults to the product's own apply step for the module's setting (see the module's notes).
     type: list
     elements: str
+  apply_timeout:
+    description:
+      - Seconds each apply command may run. On expiry its whole process group is killed, the previous configuration
+        file is restored (when it still holds what the module wrote) and applied again, and the module fails.
+    type: int
+    default: 300
+  lock_timeout:
+    description:
+      - Seconds to wait for the product's configuration lock, which the module holds from reading the configuration
+        to the end of the apply so no other writer's change is lost. When another writer holds it longer, the module
+        fails with cause C(lock) and changes nothing.
+    type: int
+    default: 60
+  config_lock:
+    description:
+      - The lock file pfSense's own C(write_config()) takes (C(lock('config')) in C(util.inc)), held by the module
+        around its whole read, write and apply.
+    type: path
+    default: /tmp/config.lock
 notes:
   - These modules run on the firewall itself over Ansible's SSH connection (as pfsensible.core does), with the
     Python that pfSense ships. The SSH user needs to write O(config_path) and run PHP (root, or an admin account

@@ -116,20 +116,13 @@ diff:
   type: dict
 '''
 
-from ansible_collections.directpath.firewall.plugins.module_utils.clients import opnsense
+from ansible_collections.directpath.firewall.plugins.module_utils.clients.opnsense import OPNSENSE
 from ansible_collections.directpath.firewall.plugins.module_utils.engine.runner import module_main
-from ansible_collections.directpath.firewall.plugins.module_utils.workarounds.natpmp import NATPMP_SPEC, run_natpmp_module
-
-VENDOR = 'opnsense'
-WORKAROUND = 'natpmp'
-
-
-def run(ctx, api_calls):
-    return run_natpmp_module(ctx, api_calls, opnsense, VENDOR, 'OPNsense')
+from ansible_collections.directpath.firewall.plugins.module_utils.workarounds.natpmp import natpmp_runner, natpmp_spec
 
 
 def main():
-    module_main(opnsense.ONBOX_SPEC.merge(NATPMP_SPEC), VENDOR, WORKAROUND, run)
+    module_main(natpmp_spec(OPNSENSE), OPNSENSE.name, 'natpmp', natpmp_runner(OPNSENSE))
 
 
 if __name__ == '__main__':

@@ -21,14 +21,15 @@ description:
     config.xml (C(nat/outbound)); the module edits it with OPNsense's revision and backup convention and runs
     C(configctl filter reload). The result's C(path) says which was used."
   - The compliance record advises setting C(randomizeClientPort) unless O(tailnet_randomize_client_port=true).
-  - With O(state=absent) our rules are removed; on the config.xml path the mode goes back to automatic when this
-    module changed it and no other manual rule exists. On the API path the mode is left as it is and reported.
+  - With O(state=absent) our rules are removed, and the mode goes back to automatic when this module changed it and
+    no other manual rule exists, on both paths (on the API path the previous mode is recorded in config.xml).
   - A failed apply is reported; on the config.xml path the previous file is restored and applied again, on the API
     path our rule changes are undone through the API and applied again (26.7 has no savepoint/revert any more).
 author:
   - DirectPath engineers (@directpath)
 extends_documentation_fragment:
   - directpath.firewall.opnsense
+  - directpath.firewall.opnsense_api
   - directpath.firewall.pf_firewall.static_port
   - ansible.builtin.action_common_attributes
 attributes:
@@ -40,35 +41,6 @@ attributes:
     details: Shows the NAT mode and each of our rules before and after.
   platform:
     platforms: opnsense
-options:
-  api_url:
-    description:
-      - Base URL of the OPNsense web interface for the API path (26.7+). The module runs on the firewall, so the
-        default is the firewall itself.
-    type: str
-    default: https://127.0.0.1
-  api_key:
-    description:
-      - "API key (HTTP basic auth user) of a user with the privileges of the Firewall: Source NAT page and its API
-        (C(api/firewall/source_nat/*)). Needed on OPNsense 26.7 and later."
-      - If not set, the environment variable E(OPNSENSE_API_KEY) is used.
-    type: str
-  api_secret:
-    description:
-      - API secret (HTTP basic auth password) of O(api_key). Never logged or returned.
-      - If not set, the environment variable E(OPNSENSE_API_SECRET) is used.
-    type: str
-  validate_certs:
-    description: Verify the web interface's TLS certificate (give O(ca_path) for a self-signed one).
-    type: bool
-    default: true
-  ca_path:
-    description: PEM file with the CA that signed the web interface's certificate.
-    type: path
-  api_timeout:
-    description: Seconds to wait for each API answer.
-    type: int
-    default: 30
 notes:
   - "Default O(apply_command) on the config.xml path: C(/usr/local/sbin/configctl filter reload), what the Outbound
     NAT page's Apply runs."
@@ -126,17 +98,16 @@ diff:
   type: dict
 '''
 
+from ansible_collections.directpath.firewall.plugins.module_utils.clients.opnsense import OPNSENSE
 from ansible_collections.directpath.firewall.plugins.module_utils.engine.runner import module_main
 from ansible_collections.directpath.firewall.plugins.module_utils.workarounds.opnsense_static_port import (
     OPNSENSE_STATIC_PORT_SPEC,
-    VENDOR,
-    WORKAROUND,
     run_opnsense_static_port,
 )
 
 
 def main():
-    module_main(OPNSENSE_STATIC_PORT_SPEC, VENDOR, WORKAROUND, run_opnsense_static_port)
+    module_main(OPNSENSE_STATIC_PORT_SPEC, OPNSENSE.name, 'static_port', run_opnsense_static_port)
 
 
 if __name__ == '__main__':

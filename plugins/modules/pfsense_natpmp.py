@@ -111,20 +111,13 @@ diff:
   type: dict
 '''
 
-from ansible_collections.directpath.firewall.plugins.module_utils.clients import pfsense
+from ansible_collections.directpath.firewall.plugins.module_utils.clients.pfsense import PFSENSE
 from ansible_collections.directpath.firewall.plugins.module_utils.engine.runner import module_main
-from ansible_collections.directpath.firewall.plugins.module_utils.workarounds.natpmp import NATPMP_SPEC, run_natpmp_module
-
-VENDOR = 'pfsense'
-WORKAROUND = 'natpmp'
-
-
-def run(ctx, api_calls):
-    return run_natpmp_module(ctx, api_calls, pfsense, VENDOR, 'pfSense')
+from ansible_collections.directpath.firewall.plugins.module_utils.workarounds.natpmp import natpmp_runner, natpmp_spec
 
 
 def main():
-    module_main(pfsense.ONBOX_SPEC.merge(NATPMP_SPEC), VENDOR, WORKAROUND, run)
+    module_main(natpmp_spec(PFSENSE), PFSENSE.name, 'natpmp', natpmp_runner(PFSENSE))
 
 
 if __name__ == '__main__':

@@ -110,17 +110,16 @@ diff:
   type: dict
 '''
 
+from ansible_collections.directpath.firewall.plugins.module_utils.clients.pfsense import PFSENSE
 from ansible_collections.directpath.firewall.plugins.module_utils.engine.runner import module_main
 from ansible_collections.directpath.firewall.plugins.module_utils.workarounds.pfsense_static_port import (
     PFSENSE_STATIC_PORT_SPEC,
-    VENDOR,
-    WORKAROUND,
     run_pfsense_static_port,
 )
 
 
 def main():
-    module_main(PFSENSE_STATIC_PORT_SPEC, VENDOR, WORKAROUND, run_pfsense_static_port)
+    module_main(PFSENSE_STATIC_PORT_SPEC, PFSENSE.name, 'static_port', run_pfsense_static_port)
 
 
 if __name__ == '__main__':

@@ -39,5 +39,10 @@ class UpnpSettings(object):
     def copy(self):
         return UpnpSettings(**self.as_dict())
 
+    def is_empty(self) -> bool:
+        """Nothing switched on, listed or chosen (what a section nobody configured holds)."""
+        return not (self.enable or self.enable_upnp or self.enable_natpmp or self.permdefault or self.ext_iface
+                    or self.iface_array or self.acl)
+
     def as_dict(self):
         return dict((name, getattr(self, name)) for name in self.FIELDS)

@@ -9,6 +9,9 @@ PRIVATE to the directpath.firewall collection: may change at any time.
 
 May import: engine/, transport/, other clients/ files, and the vendor's own Python library.
 
+:data:`OPNSENSE` is the product object (:class:`OpnSense`) every OPNsense module uses; :data:`API_SPEC`
+the connection options of its HTTPS API (mirrored by the ``opnsense_api`` doc fragment).
+
 Sources:
 * opnsense/plugins net/upnp (8e47228, 2026-08-19): plugins.inc.d/miniupnpd.inc
   ``miniupnpd_configure_do`` (renders /var/etc/miniupnpd.conf from
@@ -34,180 +37,182 @@ import re
 import time
 import xml.etree.ElementTree as ET
 
+from ansible.module_utils.basic import env_fallback
+
 from ansible_collections.directpath.firewall.plugins.module_utils.transport.configxml import (
     OPNSENSE_CONVENTION,
     child_text,
     insert_child,
+    login_user,
     remove_child,
     set_child_text,
 )
+from ansible_collections.directpath.firewall.plugins.module_utils.transport.httpclient import HttpClient
 from ansible_collections.directpath.firewall.plugins.module_utils.clients.miniupnpd import UpnpSettings
+from ansible_collections.directpath.firewall.plugins.module_utils.clients.onbox import OUR_MARK, OnBoxProduct, onbox_spec
 from ansible_collections.directpath.firewall.plugins.module_utils.engine.argspec import ArgumentSpec
 from ansible_collections.directpath.firewall.plugins.module_utils.engine.errors import DirectPathError
 
 __all__ = [
-    'API_MIN_VERSION',
-    'CONVENTION',
-    'NATPMP_APPLY',
-    'ONBOX_SPEC',
+    'API_SPEC',
+    'OPNSENSE',
+    'OpnSense',
     'SourceNatApi',
-    'STATIC_PORT_APPLY',
-    'parse_version',
-    'read_upnp',
-    'write_upnp',
+    'api_client',
 ]
 
-CONVENTION = OPNSENSE_CONVENTION
-UPNP_PATH = 'installedpackages/miniupnpd/config'
-API_MIN_VERSION = (26, 7)
-
-# What services_upnp.php runs after saving: the plugin's configure function,
-# then a filter reload through configd.
-NATPMP_APPLY = [
-    "/usr/local/bin/php -r 'require_once(\"config.inc\"); require_once(\"util.inc\"); require_once(\"interfaces.inc\"); "
-    "require_once(\"filter.inc\"); require_once(\"system.inc\"); require_once(\"plugins.inc.d/miniupnpd.inc\"); "
-    "miniupnpd_configure_do();'",
-    '/usr/local/sbin/configctl filter reload',
-]
-# What firewall_nat_out.php runs on "Apply changes".
-STATIC_PORT_APPLY = ['/usr/local/sbin/configctl filter reload']
-
-ONBOX_SPEC = ArgumentSpec(argument_spec=dict(
-    config_path=dict(type='path', default='/conf/config.xml'),
-    backup_dir=dict(type='path', default='/conf/backup'),
-    version_file=dict(type='path', default='/usr/local/opnsense/version/core'),
-    apply_command=dict(type='list', elements='str'),
-))
+# The connection options of the OPNsense HTTPS API (doc fragment: opnsense_api).
+API_SPEC = ArgumentSpec(argument_spec=dict(
+    api_url=dict(type='str', default='https://127.0.0.1'),
+    api_key=dict(type='str', no_log=True, fallback=(env_fallback, ['OPNSENSE_API_KEY'])),
+    api_secret=dict(type='str', no_log=True, fallback=(env_fallback, ['OPNSENSE_API_SECRET'])),
+    validate_certs=dict(type='bool', default=True),
+    ca_path=dict(type='path'),
+    api_timeout=dict(type='int', default=30),
+), required_together=[('api_key', 'api_secret')])
 
 
-def parse_version(text):
-    """'26.7.1' or '24.1.10_8' -> (26, 7, 1) / (24, 1, 10)."""
-    match = re.match(r'\s*(\d+)\.(\d+)(?:\.(\d+))?', text or '')
-    if not match:
-        raise DirectPathError('cannot read an OPNsense version from %r' % (text,), cause='unsupported')
-    return tuple(int(part) for part in match.groups() if part is not None)
+def api_client(params: dict, api_calls) -> HttpClient:
+    """An HttpClient for the OPNsense API from :data:`API_SPEC` options; requests are counted in ``api_calls``."""
+    return HttpClient(params['api_url'], validate_certs=params['validate_certs'], ca_path=params['ca_path'],
+                      timeout=params['api_timeout'], url_username=params['api_key'], url_password=params['api_secret'],
+                      force_basic_auth=True, secrets=[params['api_key']],
+                      on_request=lambda method, path, is_write: api_calls.write() if is_write else api_calls.read())
 
 
-def read_version(path):
-    """The product version from the JSON metadata file opnsense-version reads."""
-    try:
-        with open(path) as handle:
-            text = handle.read()
-    except (IOError, OSError) as error:
-        raise DirectPathError('cannot read the OPNsense version from %s: %s' % (path, error), cause='input')
-    try:
-        data = json.loads(text)
-        version = data.get('product_version') or data.get('CORE_PKGVERSION') or ''
-    except (ValueError, AttributeError):
-        version = text.strip()
-    return version, parse_version(version)
+def _numbered_acl(node, capacity):
+    lines = [(child_text(node, 'permuser%d' % index, '') or '').strip() for index in range(1, capacity + 1)]
+    return [line for line in lines if line]
 
 
-def _flag(parent, tag):
-    value = child_text(parent, tag)
-    return value is not None and value not in ('', '0')
+class OpnSense(OnBoxProduct):
+    """OPNsense, edited on the box (config.xml) and, for source NAT from 26.7, through its API."""
+
+    name = 'opnsense'
+    label = 'OPNsense'
+    convention = OPNSENSE_CONVENTION
+    spec = onbox_spec('/conf/config.xml', '/conf/backup', '/usr/local/opnsense/version/core')
+    # services_upnp.php miniupnpd_validate_ip(): prefix 0-32; miniupnpd_validate_port(): digits only.
+    acl_prefix_min = 0
+    api_min_version = (26, 7)
+    # What services_upnp.php runs after saving: the plugin's configure function,
+    # then a filter reload through configd.
+    natpmp_apply = [
+        "/usr/local/bin/php -r 'require_once(\"config.inc\"); require_once(\"util.inc\"); require_once(\"interfaces.inc\"); "
+        "require_once(\"filter.inc\"); require_once(\"system.inc\"); require_once(\"plugins.inc.d/miniupnpd.inc\"); "
+        "miniupnpd_configure_do();'",
+        '/usr/local/sbin/configctl filter reload',
+    ]
+    # What firewall_nat_out.php runs on "Apply changes".
+    static_port_apply = ['/usr/local/sbin/configctl filter reload']
+    rule_descr_format = OUR_MARK + 'Tailscale host %s, UDP static port (managed by Ansible)'
+
+    def version_text(self, path: str) -> str:
+        """The product version from the JSON metadata file opnsense-version reads."""
+        text = self._read_file(path)
+        try:
+            data = json.loads(text)
+            return data.get('product_version') or data.get('CORE_PKGVERSION') or ''
+        except (ValueError, AttributeError):
+            return text.strip()
+
+    def uses_api(self, version: tuple) -> bool:
+        """Source NAT with staticnatport is in the MVC model (and its API) from 26.7."""
+        return version >= self.api_min_version
+
+    def rule_descr(self, address) -> str:
+        return self.rule_descr_format % address
+
+    # ---- UPnP ------------------------------------------------------------------------------
+    def read_upnp(self, config) -> UpnpSettings:
+        node = config.find(self.upnp_path)
+
+        def flag(tag):
+            value = child_text(node, tag)   # PHP empty()/isset(): a false boolean is an absent element
+            return value is not None and value not in ('', '0')
+
+        num = child_text(node, 'num_permuser', '') or ''
+        capacity = int(num) if re.match(r'^[0-9]+$', num) and int(num) > 0 else 8
+        settings = UpnpSettings(
+            enable=flag('enable'), enable_upnp=flag('enable_upnp'), enable_natpmp=flag('enable_natpmp'),
+            permdefault=flag('permdefault'), ext_iface=child_text(node, 'ext_iface', ''),
+            iface_array=[item for item in (child_text(node, 'iface_array', '') or '').split(',') if item],
+            num_permuser=num,
+        )
+        if node is not None:
+            settings.acl = _numbered_acl(node, capacity)
+        return settings
+
+    def write_upnp(self, config, settings: UpnpSettings) -> None:
+        node = config.ensure(self.upnp_path)
+        for name in ('enable', 'enable_upnp', 'enable_natpmp', 'permdefault'):
+            set_child_text(node, name, '1' if getattr(settings, name) else None)
+        set_child_text(node, 'ext_iface', settings.ext_iface)
+        set_child_text(node, 'iface_array', ','.join(settings.iface_array))
+        set_child_text(node, 'num_permuser', settings.num_permuser or None)
+        numeric = re.match(r'^[0-9]+$', settings.num_permuser or '')
+        capacity = max(int(settings.num_permuser) if numeric else 8, len(settings.acl))
+        existing = [child.tag for child in node if isinstance(child.tag, str) and re.match(r'^permuser[0-9]+$', child.tag)]
+        if _numbered_acl(node, capacity) == settings.acl:
+            return
+        for index, line in enumerate(settings.acl, 1):
+            set_child_text(node, 'permuser%d' % index, line)
+        for tag in existing:
+            if int(tag[8:]) > len(settings.acl):
+                # The page saves every permuserN of the list, empty ones as empty elements.
+                set_child_text(node, tag, '')
+
+    # ---- outbound NAT in config.xml (before 26.7) ---------------------------------------------
+    @staticmethod
+    def rule_view(rule) -> dict:
+        return {
+            'interface': rule.findtext('interface') or '',
+            'ipprotocol': rule.findtext('ipprotocol') or 'inet',
+            'protocol': rule.findtext('protocol') or 'any',
+            'source': rule.findtext('source/network') or '',
+            'target': rule.findtext('target') or '',
+            'staticnatport': rule.find('staticnatport') is not None and (rule.findtext('staticnatport') or '') not in ('', '0'),
+            'disabled': rule.find('disabled') is not None,
+            'descr': rule.findtext('descr') or '',
+        }
+
+    @staticmethod
+    def build_rule(view: dict):
+        """A nat/outbound/rule in the shape firewall_nat_out_edit.php stores."""
+        user = login_user()
+        rule = ET.Element('rule')
+        ET.SubElement(rule, 'descr').text = view['descr']
+        ET.SubElement(rule, 'interface').text = view['interface']
+        ET.SubElement(rule, 'ipprotocol').text = view['ipprotocol']
+        ET.SubElement(rule, 'target').text = view['target']
+        ET.SubElement(rule, 'targetip_subnet').text = '0'
+        ET.SubElement(rule, 'staticnatport').text = '1'
+        ET.SubElement(rule, 'sourceport').text = ''
+        ET.SubElement(rule, 'protocol').text = view['protocol']
+        ET.SubElement(ET.SubElement(rule, 'source'), 'network').text = view['source']
+        ET.SubElement(ET.SubElement(rule, 'destination'), 'any').text = '1'
+        for stamp in ('updated', 'created'):
+            entry = ET.SubElement(rule, stamp)
+            ET.SubElement(entry, 'username').text = user
+            ET.SubElement(entry, 'time').text = OPNSENSE_CONVENTION.revision_time(time.time())
+            ET.SubElement(entry, 'description').text = 'directpath.firewall made changes'
+        return rule
+
+    @staticmethod
+    def remove_rule(config, rule) -> None:
+        remove_child(config.find('nat/outbound'), rule)
+
+    @staticmethod
+    def insert_rule(config, rule, index: int) -> None:
+        outbound = config.ensure('nat/outbound')
+        # Rules come after <mode>; index counts rules only.
+        children = list(outbound)
+        rules = [child for child in children if child.tag == 'rule']
+        position = children.index(rules[index]) if index < len(rules) else len(children)
+        insert_child(outbound, rule, position)
 
 
-def read_upnp(config):
-    node = config.find(UPNP_PATH)
-    num = child_text(node, 'num_permuser', '') or ''
-    capacity = int(num) if num.isdigit() and int(num) > 0 else 8
-    settings = UpnpSettings(
-        enable=_flag(node, 'enable'),
-        enable_upnp=_flag(node, 'enable_upnp'),
-        enable_natpmp=_flag(node, 'enable_natpmp'),
-        permdefault=_flag(node, 'permdefault'),
-        ext_iface=child_text(node, 'ext_iface', ''),
-        iface_array=[item for item in (child_text(node, 'iface_array', '') or '').split(',') if item],
-        num_permuser=num,
-    )
-    if node is not None:
-        settings.acl = [(child_text(node, 'permuser%d' % index, '') or '').strip() for index in range(1, capacity + 1)]
-        settings.acl = [line for line in settings.acl if line]
-    return settings
-
-
-def write_upnp(config, settings):
-    node = config.ensure(UPNP_PATH)
-    for name in ('enable', 'enable_upnp', 'enable_natpmp', 'permdefault'):
-        set_child_text(node, name, '1' if getattr(settings, name) else None)
-    set_child_text(node, 'ext_iface', settings.ext_iface)
-    set_child_text(node, 'iface_array', ','.join(settings.iface_array))
-    set_child_text(node, 'num_permuser', settings.num_permuser or None)
-    capacity = max(int(settings.num_permuser) if (settings.num_permuser or '').isdigit() else 8, len(settings.acl))
-    existing = [child.tag for child in node if re.match(r'^permuser\d+$', child.tag)]
-    current = [(child_text(node, 'permuser%d' % index, '') or '').strip() for index in range(1, capacity + 1)]
-    current = [line for line in current if line]
-    if current == settings.acl:
-        return
-    for index, line in enumerate(settings.acl, 1):
-        set_child_text(node, 'permuser%d' % index, line)
-    for tag in existing:
-        if int(tag[8:]) > len(settings.acl):
-            # The page saves every permuserN of the list, empty ones as empty elements.
-            set_child_text(node, tag, '')
-
-
-# ---- outbound NAT ---------------------------------------------------------------------------
-
-OUR_DESCR = 'directpath.firewall: Tailscale host %s, UDP static port (managed by Ansible)'
-DESCR_PREFIX = 'directpath.firewall: Tailscale host '
-
-
-def our_descr(address):
-    return OUR_DESCR % address
-
-
-def legacy_rules(config):
-    outbound = config.find('nat/outbound')
-    return [] if outbound is None else outbound.findall('rule')
-
-
-def legacy_view(rule):
-    return {
-        'interface': rule.findtext('interface') or '',
-        'ipprotocol': rule.findtext('ipprotocol') or 'inet',
-        'protocol': rule.findtext('protocol') or 'any',
-        'source': rule.findtext('source/network') or '',
-        'target': rule.findtext('target') or '',
-        'staticnatport': (rule.findtext('staticnatport') or '') not in ('', '0') if rule.find('staticnatport') is not None else False,
-        'disabled': rule.find('disabled') is not None,
-        'descr': rule.findtext('descr') or '',
-    }
-
-
-def build_legacy_rule(view, user):
-    """A nat/outbound/rule in the shape firewall_nat_out_edit.php stores."""
-    rule = ET.Element('rule')
-    ET.SubElement(rule, 'descr').text = view['descr']
-    ET.SubElement(rule, 'interface').text = view['interface']
-    ET.SubElement(rule, 'ipprotocol').text = view['ipprotocol']
-    ET.SubElement(rule, 'target').text = view['target']
-    ET.SubElement(rule, 'targetip_subnet').text = '0'
-    ET.SubElement(rule, 'staticnatport').text = '1'
-    ET.SubElement(rule, 'sourceport').text = ''
-    ET.SubElement(rule, 'protocol').text = view['protocol']
-    ET.SubElement(ET.SubElement(rule, 'source'), 'network').text = view['source']
-    ET.SubElement(ET.SubElement(rule, 'destination'), 'any').text = '1'
-    for stamp in ('updated', 'created'):
-        entry = ET.SubElement(rule, stamp)
-        ET.SubElement(entry, 'username').text = user
-        ET.SubElement(entry, 'time').text = '%0.2f' % time.time()
-        ET.SubElement(entry, 'description').text = 'directpath.firewall made changes'
-    return rule
-
-
-def remove_legacy_rule(config, rule):
-    remove_child(config.find('nat/outbound'), rule)
-
-
-def insert_legacy_rule(config, rule, index):
-    outbound = config.ensure('nat/outbound')
-    # Rules come after <mode>; index counts rules only.
-    children = list(outbound)
-    rules = [child for child in children if child.tag == 'rule']
-    position = children.index(rules[index]) if index < len(rules) else len(children)
-    insert_child(outbound, rule, position)
+OPNSENSE = OpnSense()
 
 
 class SourceNatApi(object):

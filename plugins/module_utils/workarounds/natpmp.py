@@ -12,31 +12,42 @@ May import: engine/, transport/, clients/ and other workarounds/ files.
 Both products run miniupnpd and keep its settings in config.xml under
 ``installedpackages/miniupnpd/config``; they differ only in how the values are
 stored (pfSense booleans ``on`` and ``row[]/permuser``, OPNsense booleans ``1``
-and flat ``permuser1..N``), which the vendor modules (pfsense.py, opnsense.py)
-translate to and from :class:`UpnpSettings`. Deciding what must change is the
-same for both and lives here.
+and flat ``permuser1..N``), which the product objects (clients/pfsense.py
+``PFSENSE``, clients/opnsense.py ``OPNSENSE``) translate to and from
+:class:`UpnpSettings`. Deciding what must change is the same for both and lives here.
 
 Ownership of ACL lines: a stored miniupnpd permission line has no comment field,
-so a line is ours when it is listed in our record (configxml.RECORD_PATH) or is
-exactly a line we would generate for the current Tailscale hosts. Our lines sit
-in one contiguous block at the top of the list (miniupnpd takes the first
-matching rule); every other line keeps its text and relative order.
+so a line is ours only when our record (configxml.RECORD_PATH) lists it: a line
+the administrator wrote, even one identical to ours, is never recorded and never
+removed. The record is bookkeeping, never a compared field: it is written only
+when something is applied. Our lines sit in one contiguous block at the top of
+the list (miniupnpd takes the first matching rule); every other line keeps its
+text and relative order.
 """
 
 from __future__ import annotations
 
 import ipaddress
+import re
 
+from ansible_collections.directpath.firewall.plugins.module_utils.transport.configxml import (
+    apply_with_rollback,
+    read_record,
+    write_record,
+)
 from ansible_collections.directpath.firewall.plugins.module_utils.engine.argspec import ArgumentSpec
 from ansible_collections.directpath.firewall.plugins.module_utils.engine.errors import DirectPathError
+from ansible_collections.directpath.firewall.plugins.module_utils.engine.plan import Plan
+from ansible_collections.directpath.firewall.plugins.module_utils.engine.runner import finish
 
 __all__ = [
     'NATPMP_SPEC',
-    'NATPMP_SPEC_OPTIONS',
-    'acl_line',
-    'parse_hosts',
+    'check_interface_names',
+    'natpmp_runner',
+    'natpmp_spec',
+    'parse_port_range',
     'plan_natpmp',
-    'run_natpmp_module',
+    'run_natpmp',
     'validate_acl_line',
     'validate_settings',
 ]
@@ -56,16 +67,53 @@ NATPMP_SPEC_OPTIONS = dict(
 NATPMP_SPEC = ArgumentSpec(NATPMP_SPEC_OPTIONS, required_if=[('state', 'present', ['tailscale_hosts'])])
 
 
+_PORT = re.compile(r'^[0-9]{1,5}$')
+_INTERFACE_NAME = re.compile(r'^[A-Za-z0-9_.-]+$')
+
+
 def _port_ok(text, allow_zero=True):
+    """The product's port-or-range check (ASCII digits, 0-65535)."""
     parts = text.split('-')
     if len(parts) > 2:
         return False
     for part in parts:
-        if not part.isdigit():
+        if not _PORT.match(part):
             return False
         if not (0 if allow_zero else 1) <= int(part) <= 65535:
             return False
     return True
+
+
+def parse_port_range(option: str, value: str) -> str:
+    """``value`` as a port or ascending range 1-65535, or a failure naming ``option``.
+
+    Only ASCII digits count: Python's ``isdigit`` also accepts '²' or Arabic-Indic
+    digits, which neither product's PHP check (``is_numeric``/``ctype_digit``) does.
+    """
+    text = str(value)
+    if not _port_ok(text, allow_zero=False):
+        raise DirectPathError('%s: %r is not a port or range 1-65535 (ASCII digits, e.g. 1024-65535)' % (option, value),
+                              cause='input')
+    parts = [int(part) for part in text.split('-')]
+    if len(parts) == 2 and parts[0] > parts[1]:
+        raise DirectPathError('%s: %r is a reversed range; write the lower port first' % (option, value), cause='input')
+    return text
+
+
+def check_interface_names(option: str, names: list, config) -> None:
+    """Fail unless every name is an interface the configuration defines (check mode too).
+
+    A name with a comma would be split by the product (it stores the list as
+    ``lan,opt1``), so it is refused before it could name WAN.
+    """
+    existing = config.interfaces()
+    for name in names:
+        if not _INTERFACE_NAME.match(str(name)):
+            raise DirectPathError('%s: %r is not an interface name (one config.xml interface name per item, such as '
+                                  'lan or opt1)' % (option, name), cause='input')
+        if name not in existing:
+            raise DirectPathError('%s: this firewall has no interface %r; its interfaces are: %s' % (
+                option, name, ', '.join(existing) or 'none'), cause='input')
 
 
 def validate_acl_line(line, max_prefix_min=1):
@@ -89,7 +137,7 @@ def validate_acl_line(line, max_prefix_min=1):
     if len(address) > 2:
         return 'address must be IP or IP/prefix'
     if len(address) == 2:
-        if not address[1].isdigit() or not max_prefix_min <= int(address[1]) <= 32:
+        if not re.match(r'^[0-9]+$', address[1]) or not max_prefix_min <= int(address[1]) <= 32:
             return 'prefix must be between %d and 32' % max_prefix_min
     try:
         ipaddress.ip_address(address[0])
@@ -123,8 +171,11 @@ def parse_hosts(values):
     """
     hosts = []
     for value in values:
+        text = str(value).strip()
+        if not re.match(r'^[0-9a-fA-F:./]+$', text):
+            raise DirectPathError('tailscale_hosts: %r is not an IP address' % (value,), cause='input')
         try:
-            network = ipaddress.ip_network(str(value).strip(), strict=True)
+            network = ipaddress.ip_network(text, strict=True)
         except ValueError:
             raise DirectPathError('tailscale_hosts: %r is not an IP address' % (value,), cause='input')
         if network.version != 4:
@@ -144,28 +195,39 @@ def acl_line(host, external_ports, internal_ports):
     return 'allow %s %s %s' % (external_ports, host.with_prefixlen, internal_ports)
 
 
+# A recorded previous value that was empty or absent (the record stores no empty values).
+UNSET = '-'
+
+
+def _recorded(value):
+    return None if value in (UNSET, '') else value
+
+
 def _turn_on(desired, record, name):
     if not getattr(desired, name):
         setattr(desired, name, True)
         record['turned_on'].append(name)
 
 
-def plan_natpmp(plan, current, record, params, label):
+def plan_natpmp(plan, current, record, params, product, interfaces_config=None):
     """Record every compared field in ``plan``; return (desired settings, new record).
 
-    ``record`` is what earlier runs switched on ({'turned_on': [...],
-    'added_interface': [...], 'acl': [...], 'ext_iface_before': [...]}).
-    ``label`` names the product in findings ("pfSense", "OPNsense").
+    ``record`` is what earlier runs added ({'turned_on': [...], 'added_interface':
+    [...], 'acl': [...], 'ext_iface_before': [...], 'num_permuser_before': [...]}).
+    The new record lists only what we added; it is never compared.
+    ``product`` is the product object (its label and ACL rules);
+    ``interfaces_config`` the ConfigXml whose <interfaces> names are checked.
     """
-    for port_option in ('external_ports', 'internal_ports'):
-        if not _port_ok(params[port_option], allow_zero=False):
-            raise DirectPathError('%s: %r is not a port or range 1-65535' % (port_option, params[port_option]), cause='input')
-    hosts = parse_hosts(params['tailscale_hosts']) if params['state'] == 'present' else []
-    if params['state'] == 'absent' and params['tailscale_hosts']:
+    label = product.label
+    external_ports = parse_port_range('external_ports', params['external_ports'])
+    internal_ports = parse_port_range('internal_ports', params['internal_ports'])
+    hosts = []
+    if params['state'] == 'present' or params['tailscale_hosts']:
         hosts = parse_hosts(params['tailscale_hosts'])
-    ours_now = [acl_line(host, params['external_ports'], params['internal_ports']) for host in hosts]
-    owned = set(record.get('acl', [])) | set(ours_now)
-    others = [line for line in current.acl if line not in owned]
+    ours_now = [acl_line(host, external_ports, internal_ports) for host in hosts]
+    recorded_acl = list(record.get('acl', []))
+    # Lines the administrator wrote (never recorded as ours), even when identical to ours.
+    admin_lines = [line for line in current.acl if line not in recorded_acl]
     desired = current.copy()
     new_record = {
         'turned_on': list(record.get('turned_on', [])),
@@ -176,12 +238,15 @@ def plan_natpmp(plan, current, record, params, label):
     }
 
     if params['state'] == 'present':
+        if interfaces_config is not None:
+            check_interface_names('external_interface', [params['external_interface']], interfaces_config)
+            check_interface_names('interfaces', params['interfaces'], interfaces_config)
         for iface in params['interfaces']:
             if iface == 'wan' or iface == params['external_interface']:
                 raise DirectPathError('interfaces: %s is the external interface; NAT-PMP must listen only on internal '
                                       'interfaces (the product refuses it too)' % iface, cause='input')
-        desired.acl = ours_now + others
-        new_record['acl'] = list(ours_now)
+        desired.acl = ours_now + [line for line in admin_lines if line not in ours_now]
+        new_record['acl'] = [line for line in ours_now if line not in admin_lines]
         _turn_on(desired, new_record, 'enable')
         _turn_on(desired, new_record, 'enable_natpmp')
         _turn_on(desired, new_record, 'permdefault')
@@ -195,14 +260,14 @@ def plan_natpmp(plan, current, record, params, label):
                              'over UPnP; left as it is')
         if desired.ext_iface != params['external_interface']:
             if not new_record['ext_iface_before']:
-                new_record['ext_iface_before'] = [current.ext_iface]
+                new_record['ext_iface_before'] = [current.ext_iface or UNSET]
             desired.ext_iface = params['external_interface']
         for iface in params['interfaces']:
             if iface not in desired.iface_array:
                 desired.iface_array.append(iface)
                 new_record['added_interface'].append(iface)
     else:
-        desired.acl = others
+        desired.acl = admin_lines
         for name in ('enable_natpmp', 'enable_upnp', 'permdefault', 'enable'):
             if name in new_record['turned_on']:
                 setattr(desired, name, False)
@@ -213,21 +278,21 @@ def plan_natpmp(plan, current, record, params, label):
                              'least one protocol')
         desired.iface_array = [iface for iface in desired.iface_array if iface not in new_record['added_interface']]
         if new_record['ext_iface_before'] and desired.ext_iface == params['external_interface']:
-            desired.ext_iface = new_record['ext_iface_before'][0]
+            desired.ext_iface = _recorded(new_record['ext_iface_before'][0]) or ''
         if new_record['num_permuser_before'] and desired.num_permuser is not None:
-            desired.num_permuser = new_record['num_permuser_before'][0]
+            desired.num_permuser = _recorded(new_record['num_permuser_before'][0])
         new_record = {}
 
     if desired.num_permuser is not None:
-        capacity = int(desired.num_permuser or 8)
+        capacity = int(desired.num_permuser) if re.match(r'^[0-9]+$', desired.num_permuser or '') else 8
         if len(desired.acl) > capacity:
-            if new_record is not None and 'num_permuser_before' in new_record and not new_record['num_permuser_before']:
-                new_record['num_permuser_before'] = [current.num_permuser or '']
+            if 'num_permuser_before' in new_record and not new_record['num_permuser_before']:
+                new_record['num_permuser_before'] = [current.num_permuser or UNSET]
             desired.num_permuser = str(len(desired.acl))
 
     if params['state'] == 'present' and not desired.iface_array:
         raise DirectPathError('interfaces: at least one internal interface is needed', cause='input')
-    errors = validate_settings(desired, max_prefix_min=plan_prefix_min(label))
+    errors = validate_settings(desired, max_prefix_min=product.acl_prefix_min)
     if errors:
         raise DirectPathError('the resulting %s UPnP & NAT-PMP settings would be rejected by the product: %s; nothing '
                               'was changed' % (label, '; '.join(errors)), cause='input')
@@ -236,19 +301,13 @@ def plan_natpmp(plan, current, record, params, label):
     if params['state'] == 'present':
         for host in hosts:
             plan.add_exposure('NAT-PMP/PCP mappings, external ports %s (UDP and TCP) to %s internal ports %s, requested on %s'
-                              % (params['external_ports'], host.with_prefixlen, params['internal_ports'],
-                                 ', '.join(params['interfaces'])))
+                              % (external_ports, host.with_prefixlen, internal_ports, ', '.join(params['interfaces'])))
         if desired.enable_upnp:
             plan.add_exposure('UPnP IGD mappings for the same hosts and ports')
-        for line in others:
-            if line.startswith('allow '):
+        for line in admin_lines:
+            if line.startswith('allow ') and line not in ours_now:
                 plan.add_exposure('ACL entry kept (not ours): %s' % line)
     return desired, dict((key, value) for key, value in new_record.items() if value)
-
-
-def plan_prefix_min(label):
-    # pfSense accepts prefixes 1-32, OPNsense 0-32 (see validate_acl_line).
-    return 0 if label == 'OPNsense' else 1
 
 
 def _compare_fields(plan, current, desired, label):
@@ -273,32 +332,51 @@ def _compare_fields(plan, current, desired, label):
                      finding='the number of ACL entries the product reads is too small')
 
 
-def run_natpmp_module(ctx, api_calls, product, vendor, label):
-    """The whole run of pfsense_natpmp / opnsense_natpmp; ``product`` is module_utils.pfsense or .opnsense."""
-    # Imported here: configxml imports nothing from this file, but keeping the
-    # engine import local makes the dependency direction obvious.
-    from ansible_collections.directpath.firewall.plugins.module_utils.transport.configxml import (
-        ConfigXml, apply_with_rollback, read_record, write_record)
-    from ansible_collections.directpath.firewall.plugins.module_utils.engine.plan import Plan
-    from ansible_collections.directpath.firewall.plugins.module_utils.engine.runner import finish
+def natpmp_spec(product) -> ArgumentSpec:
+    """The options of ``<product>_natpmp``: the product's on-box options plus NATPMP_SPEC."""
+    return product.spec.merge(NATPMP_SPEC)
 
+
+def run_natpmp(ctx, api_calls, product) -> dict:
+    """The whole run of pfsense_natpmp / opnsense_natpmp for ``product`` (a product object).
+
+    The product's configuration lock is held from the read to the end of the
+    apply (a shared lock, or none where the product's reads take none, in check mode).
+    """
     params = ctx.params
-    config = ConfigXml(params['config_path'], product.CONVENTION, params['backup_dir'],
-                       params.get('config_cache'), api_calls)
-    config.load()
-    version_text, dummy = product.read_version(params['version_file'])
-    current = product.read_upnp(config)
-    record = read_record(config, 'natpmp')
-    plan = Plan(vendor, 'natpmp', params['state'])
-    desired, new_record = plan_natpmp(plan, current, record, params, label)
-    plan.compare('ownership_record', record, new_record)
-    commands = params['apply_command'] if params['apply_command'] is not None else product.NATPMP_APPLY
-    extra = {'product_version': version_text, 'settings': desired.as_dict()}
+    config = product.open_config(params, api_calls)
+    with config.locked(exclusive=not ctx.check_mode):
+        config.load()
+        version_text, dummy = product.read_version(params['version_file'])
+        current = product.read_upnp(config)
+        record = read_record(config, 'natpmp')
+        plan = Plan(product.name, 'natpmp', params['state'])
+        desired, new_record = plan_natpmp(plan, current, record, params, product, interfaces_config=config)
+        commands = product.apply_commands(params, 'natpmp')
+        extra = {'product_version': version_text, 'settings': desired.as_dict()}
+        # Sections we create are recorded, so state=absent leaves no empty section behind.
+        created = list(record.get('created_section', []))
+        if params['state'] == 'present':
+            created = created or config.missing_levels(product.upnp_path)
+            if created:
+                new_record['created_section'] = created
 
-    def apply(current_plan):
-        product.write_upnp(config, desired)
-        write_record(config, 'natpmp', new_record)
-        apply_with_rollback(ctx, config, 'directpath.firewall %s_natpmp (state=%s)' % (vendor, params['state']),
-                            commands, api_calls)
+        def apply(current_plan):
+            product.write_upnp(config, desired)
+            if params['state'] == 'absent' and created and desired.is_empty():
+                node = config.find(product.upnp_path)
+                for child in list(node):
+                    node.remove(child)
+                config.remove_created(created)
+            write_record(config, 'natpmp', new_record)
+            apply_with_rollback(config, 'directpath.firewall %s_natpmp (state=%s)' % (product.name, params['state']),
+                                commands, api_calls, params['apply_timeout'])
 
-    return finish(ctx, plan, apply, api_calls, extra)
+        return finish(ctx, plan, apply, api_calls, extra)
+
+
+def natpmp_runner(product):
+    """The workaround body for ``module_main`` bound to ``product``."""
+    def body(ctx, api_calls):
+        return run_natpmp(ctx, api_calls, product)
+    return body

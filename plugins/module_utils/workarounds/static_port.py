@@ -14,16 +14,23 @@ outbound NAT, a rule for UDP with Static Port above the automatic rules, and
 ``randomizeClientPort: true`` in the tailnet policy. The guide's rule matches
 source "any"; we match the Tailscale hosts' addresses instead. Not the source
 port: with randomizeClientPort the client's port is random.
+
+The outbound NAT mode logic lives here once (:func:`plan_nat_mode`) and serves
+all three paths (pfSense config.xml, OPNsense config.xml, OPNsense API): a
+disabled NAT needs a person; automatic becomes hybrid with the previous mode
+recorded; ``state: absent`` puts the recorded mode back when no other manual
+rule needs hybrid. The record is bookkeeping, never compared.
 """
 
 from __future__ import annotations
 
 import ipaddress
+import re
 
 from ansible_collections.directpath.firewall.plugins.module_utils.engine.argspec import ArgumentSpec
 from ansible_collections.directpath.firewall.plugins.module_utils.engine.errors import DirectPathError
 
-__all__ = ['STATIC_PORT_SPEC', 'exposure', 'parse_nat_hosts', 'randomize_advice']
+__all__ = ['STATIC_PORT_SPEC', 'exposure', 'parse_nat_hosts', 'plan_nat_mode', 'randomize_advice']
 
 STATIC_PORT_SPEC = ArgumentSpec(
     argument_spec=dict(
@@ -36,12 +43,23 @@ STATIC_PORT_SPEC = ArgumentSpec(
 )
 
 
-def parse_nat_hosts(values):
-    """The hosts as single IPv4/IPv6 addresses, in the order given (duplicates dropped)."""
+def parse_nat_hosts(values, required=True):
+    """The hosts as single IPv4/IPv6 addresses, in the order given (duplicates dropped).
+
+    An empty list with ``required`` fails: a rule for no host would still switch
+    NAT to hybrid. Scoped IPv6 addresses (``fe80::1%eth0``) are refused: neither
+    product's alias or rule source accepts a zone.
+    """
     hosts = []
     for value in values or []:
+        text = str(value).strip()
+        if '%' in text:
+            raise DirectPathError('tailscale_hosts: %r has an IPv6 zone (%%...); give the address without it (a '
+                                  'link-local address cannot be a NAT source anyway)' % (value,), cause='input')
+        if not re.match(r'^[0-9a-fA-F:./]+$', text):
+            raise DirectPathError('tailscale_hosts: %r is not an IP address' % (value,), cause='input')
         try:
-            network = ipaddress.ip_network(str(value).strip(), strict=True)
+            network = ipaddress.ip_network(text, strict=True)
         except ValueError:
             raise DirectPathError('tailscale_hosts: %r is not an IP address' % (value,), cause='input')
         if network.num_addresses != 1:
@@ -50,7 +68,36 @@ def parse_nat_hosts(values):
         address = network.network_address
         if address not in hosts:
             hosts.append(address)
+    if required and not hosts:
+        raise DirectPathError('tailscale_hosts: at least one address is needed', cause='input')
     return hosts
+
+
+def plan_nat_mode(plan, mode, state, record, other_rules, what='outbound NAT'):
+    """Compare the NAT mode in ``plan``; return ``(new mode, mode_before list for the record)``.
+
+    ``record`` holds ``mode_before`` when one of our runs switched the mode;
+    ``other_rules`` counts the manual rules that are not ours.
+    """
+    new_mode = mode
+    mode_before = list(record.get('mode_before', []))
+    if state == 'present':
+        if mode == 'disabled':
+            plan.require_manual('%s is disabled on this firewall: a static-port rule would not be used; enabling NAT is '
+                                'a decision for a human' % what)
+        elif mode == 'automatic':
+            new_mode = 'hybrid'
+            mode_before = ['automatic']
+    else:
+        if mode_before and mode == 'hybrid':
+            if other_rules:
+                plan.add_finding('%s left in hybrid mode: %d other manual rule(s) depend on it' % (what, other_rules))
+            else:
+                new_mode = mode_before[0]
+        mode_before = []
+    plan.compare('nat_mode', mode, new_mode,
+                 finding='%s is in automatic mode: manual rules are ignored' % what if mode == 'automatic' else None)
+    return new_mode, mode_before
 
 
 def randomize_advice(plan, told):

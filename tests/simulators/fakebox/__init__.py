@@ -12,6 +12,8 @@
     cf/conf/backup/             product backup convention (OPNsense: conf/backup/)
     etc/version                 pfSense version file (OPNsense: usr/local/opnsense/version/core, JSON)
     tmp/config.cache            pfSense's parsed-config cache (removed by a write)
+    tmp/config.lock             pfSense's configuration lock file (util.inc lock('config'));
+                                OPNsense locks config.xml itself (Config.php lock())
     bin/apply                   the apply command (apply.py), see its docstring
     var/etc/miniupnpd.conf      rendered by bin/apply
     journal.jsonl               one line per apply invocation
@@ -24,6 +26,8 @@ the modules' path and command options at it.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import json
 import os
@@ -87,7 +91,50 @@ class FakeBox(object):
         }
         if self.product == 'pfsense':
             args['config_cache'] = self.path('tmp', 'config.cache')
+            args['config_lock'] = self.lock_path
         return args
+
+    # the product's configuration lock ------------------------------------------------------------
+    @property
+    def lock_path(self):
+        """pfSense: util.inc lock('config') -> flock on {tmp}/config.lock; OPNsense: flock on config.xml."""
+        return self.path('tmp', 'config.lock') if self.product == 'pfsense' else self.config_path
+
+    @contextlib.contextmanager
+    def lock(self):
+        """Hold the product's configuration lock, as the product's own writer does."""
+        with open(self.lock_path, 'a+b' if self.product == 'pfsense' else 'r+b') as handle:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+            try:
+                yield handle
+            finally:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+    def write_as_product(self, edit):
+        """Another administrator's save, the way the product writes: lock, read, ``edit(text) -> text``, write.
+
+        pfSense write_config(): under the lock, a new file renamed into place;
+        OPNsense Config::save(): under the flock on config.xml, rewritten in place.
+        """
+        with self.lock() as handle:
+            if self.product == 'opnsense':
+                handle.seek(0)
+                text = edit(handle.read().decode('utf-8'))
+                handle.seek(0)
+                handle.truncate(0)
+                handle.write(text.encode('utf-8'))
+                handle.flush()
+            else:
+                text = edit(self.config_bytes().decode('utf-8'))
+                temp = self.config_path + '.tmp'
+                with open(temp, 'wb') as out:
+                    out.write(text.encode('utf-8'))
+                os.replace(temp, self.config_path)
+
+    def pfsense_view(self):
+        """config.xml as pfSense's own parser reads it (fails like pfSense when pfSense would refuse it)."""
+        from ansible_collections.directpath.firewall.tests.simulators.fakebox.apply import pfsense_parse
+        return pfsense_parse(self.config_bytes())
 
     def hostvars(self):
         """Inventory variables for this box as a fleet member (roles/<product> reads them)."""
@@ -146,7 +193,10 @@ class FakeBox(object):
         configctl do when the ruleset cannot load); ``config_unreadable``: the
         apply cannot parse config.xml; ``config_corrupt``: config.xml itself is
         replaced by invalid XML (what a module must refuse to touch);
-        ``config_missing``: config.xml is removed.
+        ``config_missing``: config.xml is removed; ``apply_hang``: the apply (and a
+        child it starts) sleeps for an hour, their pids in var/run/hang.pids;
+        ``concurrent_write``: while the apply runs, another writer changes
+        config.xml (adds an alias ``other_admin``), then the apply fails.
         """
         if fault == 'config_corrupt':
             with open(self.config_path, 'wb') as handle:
@@ -155,7 +205,7 @@ class FakeBox(object):
         if fault == 'config_missing':
             os.unlink(self.config_path)
             return
-        if fault not in ('apply_fail', 'config_unreadable'):
+        if fault not in ('apply_fail', 'config_unreadable', 'apply_hang', 'concurrent_write'):
             raise ValueError('unknown fake box fault %r' % fault)
         path = self.path('faults.json')
         faults = {}

@@ -55,15 +55,131 @@ def text(node, path, default=None):
     return element.text or ''
 
 
+# ---- pfSense's own parser ---------------------------------------------------------------------
+#
+# pfsense/pfsense src/etc/inc/xmlparse.inc (parse_xml_config with listtags()):
+# * only the tags of listtags() may repeat; any other repeated element fails the
+#   whole file ("XML error: %s at line %d cannot occur more than once"), and
+#   pfSense then falls back to a backup (config.lib.inc parse_config ->
+#   restore_backup of the newest file in /cf/conf/backup);
+# * element names are lower-cased;
+# * every chunk of character data the XML parser delivers is trimmed of tabs and
+#   newlines and passed through html_entity_decode() on its own: expat delivers
+#   a CDATA section in one piece but plain text split at each entity reference,
+#   so "A&amp;amp;B" outside CDATA reads "A&amp;B" (a double decode never joins).
+# Python's pyexpat is the same expat with the same chunking (buffer_text off).
+PFSENSE_LISTTAGS = frozenset((
+    'acls', 'alias', 'aliasurl', 'allowedip', 'allowedhostname', 'authserver',
+    'bridged', 'build_port_path',
+    'ca', 'cacert', 'cert', 'crl', 'clone', 'config', 'container', 'columnitem',
+    'checkipservice',
+    'depends_on_package', 'disk', 'dnsserver', 'dnsupdate', 'domainoverrides', 'dyndns',
+    'earlyshellcmd', 'element', 'encryption-algorithm-option',
+    'field', 'fieldname',
+    'gateway_item', 'gateway_group', 'gif', 'gre', 'group',
+    'hash-algorithm-option', 'hosts', 'ifgroupentry', 'igmpentry', 'interface_array', 'item', 'key',
+    'lagg', 'lbaction', 'lbpool', 'l7rules', 'lbprotocol',
+    'member', 'menu', 'tab', 'mobilekey', 'monitor_type', 'mount',
+    'npt', 'ntpserver',
+    'onetoone', 'openvpn-server', 'openvpn-client', 'openvpn-csc', 'option',
+    'package', 'passthrumac', 'phase1', 'phase2', 'ppp', 'pppoe', 'priv', 'proxyarpnet', 'pool',
+    'qinqentry', 'queue',
+    'pages', 'pipe', 'radnsserver', 'roll', 'route', 'row', 'rrddatafile', 'rule',
+    'schedule', 'service', 'servernat', 'servers',
+    'serversdisabled', 'shellcmd', 'staticmap', 'subqueue', 'switch', 'swport',
+    'timerange', 'tunnel', 'user', 'vip', 'virtual_server', 'vlan', 'vlangroup',
+    'winsserver', 'wolentry', 'widget',
+))
+
+
+def pfsense_parse(data):
+    """config.xml bytes as pfSense's parse_xml_config() reads them: nested dicts, lists for listtags.
+
+    Raises ApplyError with pfSense's own message when pfSense would refuse the file.
+    """
+    import html
+    from xml.parsers import expat
+
+    parsed = {}
+    path = []       # keys (and list indexes) from the root
+    state = {'depth': 0, 'havedata': 0}
+    parser = expat.ParserCreate()
+    parser.buffer_text = False
+
+    def node_at(keys):
+        node = parsed
+        for key in keys[:-1]:
+            node = node[key]
+        return node, keys[-1]
+
+    def start(name, attrs):
+        name = name.lower()
+        path.append(name)
+        container, key = node_at(path)
+        if name in PFSENSE_LISTTAGS:
+            if not isinstance(container.get(key), list):
+                container[key] = []
+            container[key].append(None)
+            path.append(len(container[key]) - 1)
+        elif key in container:
+            raise ApplyError('XML error: %s at line %d cannot occur more than once' % (name.upper(), parser.CurrentLineNumber))
+        else:
+            container[key] = None
+        state['depth'] += 1
+        state['havedata'] = state['depth']
+
+    def end(name):
+        if state['havedata'] == state['depth']:
+            container, key = node_at(path)
+            container[key] = ''
+        path.pop()
+        if name.lower() in PFSENSE_LISTTAGS:
+            path.pop()
+        state['depth'] -= 1
+
+    def chars(data):
+        data = data.strip('\t\n\r')
+        if data == '':
+            return
+        container, key = node_at(path)
+        current = container[key]
+        if isinstance(current, str):
+            container[key] = current + html.unescape(data)
+        elif data.strip(' ') != '':
+            container[key] = html.unescape(data)
+            state['havedata'] += 1
+
+    def nest(name, attrs):
+        # A child element turns its parent's slot into a dict (PHP's $ptr[$path] auto-vivification).
+        if path:
+            container, key = node_at(path)
+            if container[key] is None or isinstance(container[key], str):
+                container[key] = {}
+        start(name, attrs)
+
+    parser.StartElementHandler = nest
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = chars
+    try:
+        parser.Parse(data, True)
+    except expat.ExpatError as error:
+        raise ApplyError('XML error: %s' % error)
+    return parsed.get('pfsense')
+
+
 def read_config(box):
     path = os.path.join(BOX, box['config_path'])
     try:
         with open(path, 'rb') as handle:
             data = handle.read()
-        return ET.fromstring(data), hashlib.sha256(data).hexdigest()
+        root = ET.fromstring(data)
     except (OSError, ET.ParseError) as error:
         # pfSense: config_read_file() -> "XML error"; OPNsense: ConfigException.
         raise ApplyError('config.xml could not be parsed: %s' % error)
+    if box['product'] == 'pfsense':
+        # What pfSense itself reads: a file its parser refuses is never applied.
+        pfsense_parse(data)
+    return root, hashlib.sha256(data).hexdigest()
 
 
 def interface_map(root):
@@ -354,9 +470,45 @@ def write_state(name, data):
         json.dump(data, handle, indent=1, sort_keys=True)
 
 
+def hang():
+    """An apply that never returns, with a child of its own (what a stuck php/configctl looks like)."""
+    import subprocess
+    child = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(3600)'])
+    write_pids([os.getpid(), child.pid])
+    time.sleep(3600)
+
+
+def write_pids(pids):
+    path = os.path.join(BOX, 'var', 'run', 'hang.pids')
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, 'w') as handle:
+        handle.write(' '.join(str(pid) for pid in pids))
+
+
+def other_writer(box):
+    """Another writer's change that does not wait for any lock (a script, a restore from the GUI)."""
+    path = os.path.join(BOX, box['config_path'])
+    with open(path) as handle:
+        text = handle.read()
+    marker = '</aliases>' if '</aliases>' in text else None
+    alias = '<alias><name>other_admin</name><type>host</type><address>198.18.99.9</address></alias>'
+    if marker:
+        text = text.replace(marker, alias + marker, 1)
+    else:
+        root = '</pfsense>' if box['product'] == 'pfsense' else '</opnsense>'
+        text = text.replace(root, '<aliases>%s</aliases>%s' % (alias, root), 1)
+    with open(path, 'w') as handle:
+        handle.write(text)
+
+
 def run(action):
     box = load_box()
     fault = take_fault(action)
+    if fault and fault[0] == 'apply_hang':
+        hang()
+    if fault and fault[0] == 'concurrent_write':
+        other_writer(box)
+        raise ApplyError(fault[1].get('message') or 'injected apply failure after another writer changed config.xml')
     if fault and fault[0] == 'config_unreadable':
         raise ApplyError('config.xml could not be parsed: injected fault')
     root, digest = read_config(box)

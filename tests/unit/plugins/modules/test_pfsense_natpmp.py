@@ -85,7 +85,7 @@ def test_second_run_sends_no_write(box):
 
 def test_diff_holds_exactly_what_changes(box):
     result = run_module(pfsense_natpmp, args(box), check_mode=True)
-    assert set(result['diff']['after']) == {'enable', 'enable_natpmp', 'permdefault', 'acl', 'ownership_record'}
+    assert set(result['diff']['after']) == {'enable', 'enable_natpmp', 'permdefault', 'acl'}
     assert result['diff']['after']['acl'] == OURS + [seeds.USER_ACL]
 
 
