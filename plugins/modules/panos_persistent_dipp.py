@@ -15,8 +15,8 @@ description:
     B(Persistent Dynamic IP and Port), so that a client's translated port stays the same for every destination
     and Tailscale nodes behind the firewall can connect directly instead of through DERP relays.
   - The module finds the source-NAT rules that carry the Tailscale hosts' traffic (named in O(rules), or, for each
-    of O(tailscale_hosts), the enabled rules PAN-OS would use for it: walking the rulebase top down, every rule whose
-    source covers the host, up to the first one that matches every destination and service) and changes their
+    of O(tailscale_hosts), the enabled rules PAN-OS would use for it, walking the rulebase top down, every rule whose
+    source covers the host up to the first one that matches every destination and service) and changes their
     translation type from C(dynamic-ip-and-port) to C(persistent-dynamic-ip-and-port), keeping the translated
     address or interface. Rules with another translation type, and disabled rules, are reported, never changed.
     No other rule is touched.
@@ -26,7 +26,7 @@ description:
     (C(revert config partial admin)), so the firewall is left as it was and other administrators' work is kept.
   - If another administrator has uncommitted changes, the module refuses to change anything (naming them when the
     firewall tells) rather than work around them.
-  - If the commit job has not finished when O(commit_timeout) runs out, the outcome is unknown: the module fails
+  - If the commit job has not finished when O(commit_timeout) runs out, the outcome is unknown; the module fails
     with C(device_unchanged=false) and the job id, and says what to check. It never reports "nothing changed" for a
     commit the firewall accepted.
   - Per-rule persistent DIPP needs PAN-OS 11.1.1 or later. On older versions the module changes nothing and
@@ -53,7 +53,7 @@ options:
     description:
       - Names of the NAT rules to use persistent DIPP.
       - A named rule that does not exist fails the module, and so does an empty list.
-      - With O(tailscale_hosts) as well, every named rule must cover at least one of the hosts, or the module fails:
+      - With O(tailscale_hosts) as well, every named rule must cover at least one of the hosts, or the module fails;
         the two options together are a check, not a union.
       - One of O(rules) or O(tailscale_hosts) is required.
     type: list
@@ -61,7 +61,7 @@ options:
   tailscale_hosts:
     description:
       - Internal addresses (IP or CIDR) of the Tailscale nodes behind the firewall.
-      - Without O(rules), the rules that translate these hosts' traffic are selected: for each host, top down, every
+      - Without O(rules), the rules that translate these hosts' traffic are selected; for each host, top down, every
         enabled source-NAT rule whose source covers it (directly, through an address object or a static address
         group, or as C(any)) until the first one that matches every destination and service.
       - Rules whose source cannot be resolved here (FQDN, range or dynamic objects) are reported, never selected.
