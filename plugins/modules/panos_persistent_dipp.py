@@ -108,7 +108,7 @@ notes:
     matches only the Tailscale hosts where that matters.
   - The commit is scoped to the administrator the module logs in as (O(username), or the owner of O(api_key),
     learnt with C(show admins), PAN-OS 10.0 or later).
-  - If the configuration lock cannot be released, the result has C(config_lock_released=false) and a warning: the
+  - If the configuration lock cannot be released, the result has C(config_lock_released=false) and a warning, because the
     lock blocks other administrators until it is removed.
   - paloaltonetworks.panos C(panos_nat_rule2) cannot express persistent DIPP; with O(state=present) or C(replaced) it
     deletes the source translation of a rule this module changed. See the PAN-OS page of the collection's docs.
