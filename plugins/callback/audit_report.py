@@ -25,7 +25,9 @@ requirements:
   - enable in the configuration (C(callbacks_enabled))
 options:
   report_dir:
-    description: Directory the report files are written to. Created when missing.
+    description:
+      - Directory the report files are written to. Created when missing (mode 0700, see O(report_shared)).
+      - A relative path set in C(ansible.cfg) is relative to the directory of that file; otherwise to the current directory.
     type: path
     default: .
     env:
@@ -53,6 +55,21 @@ options:
     ini:
       - section: callback_directpath_audit_report
         key: report_formats
+  report_shared:
+    description:
+      - By default the report files are written readable by their owner only (mode 0600) and a report directory
+        created by the callback is 0700, because the report describes the fleet's firewall layout.
+      - Set to V(true) for a reports directory shared with a team (for example a setgid group directory). The
+        files and a created directory then get the permissions the umask gives (0644 and 0755 with umask 022).
+      - An existing directory keeps its own permissions either way.
+    type: bool
+    default: false
+    version_added: 0.2.0
+    env:
+      - name: DIRECTPATH_REPORT_SHARED
+    ini:
+      - section: callback_directpath_audit_report
+        key: report_shared
   summary:
     description: Print the summary table at the end of the run.
     type: bool
@@ -64,8 +81,11 @@ options:
         key: summary
 notes:
   - Results hidden with C(no_log) carry no compliance record and are not reported.
-  - A failed task of this collection whose result has no compliance record (for example a missing option) is
-    reported as C(error) with the task's message, so a device never silently drops out of the report.
+  - A failed or unreachable task whose result has no compliance record is reported as C(error) with the task's
+    message and a cause, when the task is one of this collection's or the host has C(directpath_vendor) (a role's
+    argument check, an undefined vault variable, the SSH connection).
+  - Every host with C(directpath_vendor) that a play of the run targeted is in the report, once that play produced a
+    record or a failure. A host that got no record at all (skipped, ended early) is reported C(error), cause C(not_run).
 '''
 
 from ansible.plugins.callback import CallbackBase
@@ -73,8 +93,9 @@ from ansible.plugins.callback import CallbackBase
 from ansible_collections.directpath.firewall.plugins.plugin_utils.report import (
     ReportCollector,
     build_report,
-    normalise_record,
+    failure_record,
     render_summary_table,
+    unreported_host_record,
     write_report,
 )
 
@@ -95,55 +116,95 @@ class CallbackModule(CallbackBase):
         self.paths = {}
         self._variable_manager = None
         self._play = None
+        self._play_name = ''
+        # Per play: the targeted hosts that have a directpath_vendor ({host: vendor}), and whether
+        # the play reported anything (a record or a failure) for any host.
+        self._plays = []
 
     # Events ---------------------------------------------------------------
 
     def v2_playbook_on_play_start(self, play):
         self._play = play
-        # Not a public attribute: used only to read directpath_vendor, with a fallback when absent.
-        self._variable_manager = getattr(play, '_variable_manager', None)
+        self._play_name = _play_name(play)
+        getter = getattr(play, 'get_variable_manager', None)
+        self._variable_manager = getter() if callable(getter) else getattr(play, '_variable_manager', None)
+        self._plays.append({'name': self._play_name, 'targets': self._targeted_firewalls(play), 'reported': False})
 
     def v2_runner_on_ok(self, result):
         self._collect(result)
 
     def v2_runner_on_failed(self, result, ignore_errors=False):
         if not self._collect(result):
-            self._collect_failure_without_record(result)
+            self._collect_failure_without_record(result, ignore_errors=ignore_errors)
 
     def v2_runner_on_unreachable(self, result):
-        self._collect_failure_without_record(result)
+        self._collect_failure_without_record(result, unreachable=True)
 
     def v2_playbook_on_stats(self, stats):
+        self._report_hosts_without_record()
         self.write()
 
     # Work -----------------------------------------------------------------
+
+    def _mark_reported(self):
+        if self._plays:
+            self._plays[-1]['reported'] = True
 
     def _collect(self, result):
         host = _host_of(result)
         found = self.collector.add_result(host.get_name(), _payload_of(result), _task_name(result), _check_mode(result))
         if found:
             self._remember_vendor(host)
+            self._mark_reported()
         return found
 
-    def _collect_failure_without_record(self, result):
+    def _collect_failure_without_record(self, result, ignore_errors=False, unreachable=False):
         action = _action(result)
-        if not action.startswith(COLLECTION_PREFIX):
+        ours = action.startswith(COLLECTION_PREFIX)
+        host = _host_of(result)
+        vendor = self._remember_vendor(host)
+        # A failure on a firewall host counts wherever it happens (role argument check, an undefined
+        # vault variable, the connection); elsewhere only our own modules' failures do.
+        if not ours and (vendor is None or ignore_errors):
             return
-        host = _host_of(result).get_name()
-        vendor = self._remember_vendor(_host_of(result)) or 'unknown'
-        payload = _payload_of(result)
-        payload = payload if isinstance(payload, dict) else {}
-        message = str(payload.get('msg') or 'the task failed without a compliance record')
-        compliance = {
-            'vendor': vendor,
-            'workaround': action[len(COLLECTION_PREFIX):],
-            'status': 'error',
-            'findings': [message],
-        }
-        self.collector.add_record(host, normalise_record(compliance, payload, _task_name(result), _check_mode(result)))
+        self.collector.add_record(host.get_name(), failure_record(
+            vendor or 'unknown', action, _payload_of(result), _task_name(result), _check_mode(result), unreachable=unreachable))
+        self._mark_reported()
 
-    def _remember_vendor(self, host):
-        name = host.get_name()
+    def _report_hosts_without_record(self):
+        if not len(self.collector):
+            return
+        reported = set(self.collector.hosts())
+        for play in self._plays:
+            if not play['reported']:
+                continue
+            for host, vendor in play['targets'].items():
+                if host not in reported:
+                    self.collector.set_device_vendor(host, vendor)
+                    self.collector.add_record(host, unreported_host_record(vendor, play['name']))
+                    reported.add(host)
+
+    def _targeted_firewalls(self, play):
+        """{host: directpath_vendor} of the hosts the play runs on (after --limit), best effort.
+
+        The inventory is reached through the play's variable manager, as the strategy does; a
+        play without one (a test double, another executor) targets nothing we can see.
+        """
+        inventory = getattr(self._variable_manager, '_inventory', None)
+        if inventory is None:
+            return {}
+        try:
+            hosts = inventory.get_hosts(play.hosts, order=getattr(play, 'order', None))
+        except Exception:  # pylint: disable=broad-except
+            return {}
+        targets = {}
+        for host in hosts:
+            vendor = self._vendor_of(host)
+            if vendor:
+                targets[host.get_name()] = vendor
+        return targets
+
+    def _vendor_of(self, host):
         vendor = None
         if self._variable_manager is not None:
             try:
@@ -152,11 +213,21 @@ class CallbackModule(CallbackBase):
             except Exception:  # pylint: disable=broad-except
                 vendor = None
         if vendor is None:
-            vendor = host.vars.get('directpath_vendor') if hasattr(host, 'vars') else None
+            vendor = host.vars.get('directpath_vendor') if isinstance(getattr(host, 'vars', None), dict) else None
         if isinstance(vendor, str) and vendor and '{{' not in vendor:
-            self.collector.set_device_vendor(name, vendor)
             return vendor
         return None
+
+    def _remember_vendor(self, host):
+        vendor = None
+        for play in reversed(self._plays):
+            vendor = play['targets'].get(host.get_name())
+            if vendor:
+                break
+        vendor = vendor or self._vendor_of(host)
+        if vendor:
+            self.collector.set_device_vendor(host.get_name(), vendor)
+        return vendor
 
     def write(self):
         if not len(self.collector):
@@ -168,6 +239,7 @@ class CallbackModule(CallbackBase):
                 self.get_option('report_dir'),
                 self.get_option('report_prefix'),
                 self.get_option('report_formats'),
+                shared=self.get_option('report_shared'),
             )
         except (OSError, ValueError) as error:
             self._display.warning('directpath.firewall.audit_report: could not write the report: %s' % error)
@@ -175,6 +247,13 @@ class CallbackModule(CallbackBase):
         if self.get_option('summary'):
             self._display.display(render_summary_table(report, self.paths))
         return self.paths
+
+
+def _play_name(play):
+    try:
+        return str(play.get_name() or '')
+    except Exception:  # pylint: disable=broad-except
+        return ''
 
 
 # ansible-core 2.19 added the public properties host, task and result to the callback's task

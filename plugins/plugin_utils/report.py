@@ -29,6 +29,8 @@ from ansible_collections.directpath.firewall.plugins.module_utils.engine.plan im
 
 __all__ = [
     'FORMATS',
+    'HEADLINE_GROUPS',
+    'HEADLINE_VERDICTS',
     'NEXT_STEPS',
     'NODE_SUBJECTS',
     'REPORT_JSON_SCHEMA',
@@ -39,17 +41,21 @@ __all__ = [
     'build_report',
     'compliance_records_in',
     'cross_vendor_notes',
+    'failure_record',
+    'headline',
+    'normalise_record',
     'overall_status',
     'render_html',
     'render_json',
     'render_markdown',
     'render_summary_table',
+    'unreported_host_record',
     'write_report',
 ]
 
 # MAJOR.MINOR: a minor bump only adds keys; a major bump renames, removes or
 # changes the meaning of a key. Consumers should check the major number.
-SCHEMA_VERSION = '1.0'
+SCHEMA_VERSION = '1.1'
 
 FORMATS = ('json', 'md', 'html')
 
@@ -74,8 +80,33 @@ NEXT_STEPS = {
     'error': 'Fix the cause given in the findings, then run the audit again.',
 }
 
+# The headline answers a reader's three questions (docs/audit.md, "The headline"): is everything
+# that can be fixed fixed, what needs a person, what is only information. Every status belongs to
+# exactly one group.
+HEADLINE_GROUPS = (
+    ('fixed', ('compliant',)),
+    ('fixable', ('drift',)),
+    ('needs_person', ('error', 'manual')),
+    ('informational', ('no_workaround', 'not_applicable')),
+)
+
+# The fleet's verdict, worst first: the first that applies.
+HEADLINE_VERDICTS = ('error', 'fixable', 'needs_person', 'fixed')
+
+# Causes the report gives to a failure that carries no module cause (docs/audit.md). The modules'
+# own causes (input, auth, unreachable, ...) are kept as they come.
+UNREACHABLE_CAUSE = 'unreachable'
+INPUT_CAUSE = 'input'
+TASK_CAUSE = 'task'
+NOT_RUN_CAUSE = 'not_run'
+
 # The JSON Schema (draft 2020-12) of the report file; docs/audit.md explains each key.
 _STRINGS = {'type': 'array', 'items': {'type': 'string'}}
+_HEADLINE_GROUP = {
+    'type': 'object',
+    'required': ['records', 'hosts'],
+    'properties': {'records': {'type': 'integer', 'minimum': 0}, 'hosts': _STRINGS},
+}
 _COUNTS = {'type': 'object', 'additionalProperties': {'type': 'integer', 'minimum': 0}}
 _API_CALLS = {
     'type': 'object',
@@ -96,6 +127,12 @@ REPORT_JSON_SCHEMA = {
             'type': 'object',
             'required': ['devices', 'records', 'overall_status', 'records_by_status', 'devices_by_status', 'api_calls'],
             'properties': {
+                'headline': {
+                    'type': 'object',
+                    'required': ['verdict', 'text'] + [group for group, dummy in HEADLINE_GROUPS],
+                    'properties': dict([('verdict', {'enum': list(HEADLINE_VERDICTS)}), ('text', {'type': 'string'})]
+                                       + [(group, _HEADLINE_GROUP) for group, dummy in HEADLINE_GROUPS]),
+                },
                 'devices': {'type': 'integer', 'minimum': 0},
                 'records': {'type': 'integer', 'minimum': 0},
                 'overall_status': {'enum': list(STATUS_SEVERITY) + [None]},
@@ -220,7 +257,8 @@ def normalise_record(compliance, result=None, task='', check_mode=None):
         'advice': _as_text_list(compliance.get('advice')),
         'state': compliance.get('state'),
         'applied': bool(compliance.get('applied', False)),
-        'changed': bool(result.get('changed', False)),
+        # The record's own word first (it knows what it changed); older modules only set the result's.
+        'changed': bool(compliance['changed'] if 'changed' in compliance else result.get('changed', False)),
         'check_mode': check_mode,
         'api_calls': _api_calls(result.get('api_calls')),
         'task': str(task or ''),
@@ -229,9 +267,63 @@ def normalise_record(compliance, result=None, task='', check_mode=None):
     if status == 'error':
         if result.get('msg'):
             record['msg'] = str(result['msg'])
-        if result.get('cause'):
-            record['cause'] = str(result['cause'])
+        cause = result.get('cause') or compliance.get('cause')
+        if cause:
+            record['cause'] = str(cause)
     return record
+
+
+# Actions that check the inventory's variables: their failure is the user's input.
+_INPUT_CHECKS = ('validate_argument_spec', 'assert')
+
+
+def _short_action(action):
+    for prefix in ('directpath.firewall.', 'ansible.builtin.', 'ansible.legacy.'):
+        if action.startswith(prefix):
+            return action[len(prefix):]
+    return action or 'task'
+
+
+def failure_record(vendor, action, result, task='', check_mode=None, unreachable=False):
+    """The ``error`` record of a failed or unreachable task that returned no compliance record.
+
+    That is a task of this collection that failed before its module built one (a missing
+    option, a missing library), or any task on a firewall host: a role's argument check, a
+    template with an undefined (vault) variable, the connection. The workaround is the task's
+    action (``validate_argument_spec``, ``pfsense_natpmp``...), so the reader sees where the
+    run stopped; the cause is the module's when it gave one, else ``unreachable``, ``input``
+    (undefined variable, argument spec or assert) or ``task``.
+    """
+    result = result if isinstance(result, dict) else {}
+    message = str(result.get('msg') or 'the task failed without a compliance record')
+    errors = result.get('argument_errors')
+    if isinstance(errors, list) and errors and not all(str(error) in message for error in errors):
+        message = '%s: %s' % (message.rstrip(':\n '), '; '.join(str(error) for error in errors))
+    message = ' '.join(message.split())
+    if result.get('cause'):
+        cause = str(result['cause'])
+    elif unreachable or result.get('unreachable'):
+        cause = UNREACHABLE_CAUSE
+    elif _short_action(action) in _INPUT_CHECKS or ' is undefined' in message or isinstance(errors, list):
+        cause = INPUT_CAUSE
+    else:
+        cause = TASK_CAUSE
+    compliance = {
+        'vendor': vendor or 'unknown',
+        'workaround': _short_action(action),
+        'status': 'error',
+        'findings': [message],
+    }
+    payload = dict(result, msg=message, cause=cause)
+    return normalise_record(compliance, payload, task, check_mode)
+
+
+def unreported_host_record(vendor, play=''):
+    """The ``error`` record of a targeted firewall for which the run produced nothing at all."""
+    message = ('the run targeted this firewall%s but no task reported on it (skipped, ended early or never reached): '
+               'it was not audited' % (" in play '%s'" % play if play else ''))
+    compliance = {'vendor': vendor or 'unknown', 'workaround': 'not_audited', 'status': 'error', 'findings': [message]}
+    return normalise_record(compliance, {'msg': message, 'cause': NOT_RUN_CAUSE})
 
 
 class ReportCollector(object):
@@ -282,6 +374,47 @@ class ReportCollector(object):
             if vendor in GUIDANCE:
                 return vendor
         return vendors[0] if vendors else 'unknown'
+
+
+def headline(devices):
+    """The fleet's answer to "is everything that can be fixed fixed?" (docs/audit.md, "The headline")."""
+    groups = dict((group, {'records': 0, 'hosts': []}) for group, dummy in HEADLINE_GROUPS)
+    group_of = dict((status, group) for group, statuses in HEADLINE_GROUPS for status in statuses)
+    errors = []
+    for device in devices:
+        for record in device['records']:
+            group = groups[group_of[record['status']]]
+            group['records'] += 1
+            if device['host'] not in group['hosts']:
+                group['hosts'].append(device['host'])
+            if record['status'] == 'error' and device['host'] not in errors:
+                errors.append(device['host'])
+    fixable, person, info = groups['fixable'], groups['needs_person'], groups['informational']
+    manual_hosts = [host for host in person['hosts'] if host not in errors]
+    if errors:
+        verdict = 'error'
+        parts = ['Not known: %d firewall(s) could not be audited or changed (%s).' % (len(errors), ', '.join(errors))]
+    elif fixable['records']:
+        verdict = 'fixable'
+        parts = ['Not fixed yet: %d record(s) on %s are in drift; the remediate playbook can fix them.' % (
+            fixable['records'], ', '.join(fixable['hosts']))]
+    elif person['records']:
+        verdict = 'needs_person'
+        parts = ['Everything this collection can fix is fixed.']
+    else:
+        verdict = 'fixed'
+        parts = ['Everything that can be fixed is fixed.']
+    if errors and fixable['records']:
+        parts.append('Fixable by remediate: %d record(s) on %s.' % (fixable['records'], ', '.join(fixable['hosts'])))
+    if manual_hosts:
+        parts.append('Needs a person (manual): %s.' % ', '.join(manual_hosts))
+    elif not errors:
+        parts.append('Nothing needs a person.')
+    if info['records']:
+        parts.append('For information only (no workaround exists, or none is needed): %s.' % ', '.join(info['hosts']))
+    summary = {'verdict': verdict, 'text': ' '.join(parts)}
+    summary.update(groups)
+    return summary
 
 
 def overall_status(statuses):
@@ -418,6 +551,7 @@ def build_report(collector, generated=None, run_mode=None, generator='directpath
         'summary': {
             'devices': len(devices),
             'records': len(all_records),
+            'headline': headline(devices),
             'overall_status': overall_status([device['status'] for device in devices]),
             'records_by_status': records_by_status,
             'devices_by_status': devices_by_status,
@@ -433,8 +567,10 @@ def render_json(report):
 
 
 def _md(text):
-    """Text safe inside a Markdown table cell."""
-    return str(text).replace('\\', '\\\\').replace('|', '\\|').replace('\n', '<br>')
+    """Device-provided text made inert in Markdown: HTML escaped (a renderer that allows raw HTML
+    shows ``<script>`` as text), table pipes escaped, new lines as ``<br>``."""
+    text = html.escape(str(text).replace('\\', '\\\\'), quote=False)
+    return text.replace('|', '\\|').replace('\r\n', '\n').replace('\n', '<br>')
 
 
 def _md_list(items):
@@ -446,14 +582,37 @@ def _calls(record):
     return '%d/%d' % (calls['reads'], calls['writes']) if calls else '-'
 
 
+def _change(record):
+    """What the record's task did to the device: applied, would change (check mode), or nothing."""
+    if record['applied']:
+        return 'applied'
+    if record['status'] == 'error':
+        return '-'
+    if record['changed']:
+        return 'would change' if record['check_mode'] is not False else 'changed'
+    return 'no change'
+
+
+def _findings(record):
+    findings = list(record['findings'])
+    if record.get('msg') and record['msg'] not in findings:
+        findings.append(record['msg'])
+    if record.get('cause'):
+        findings.append('cause: %s' % record['cause'])
+    return findings
+
+
 def render_markdown(report):
     summary = report['summary']
+    verdict = summary['headline']
     lines = [
         '# Tailscale direct-connection audit',
         '',
-        'Generated %s by %s, %s mode (schema %s). %d device(s), %d record(s); overall status: **%s**.' % (
-            report['generated'], report['generator'], report['run_mode'], report['schema_version'],
-            summary['devices'], summary['records'], summary['overall_status'] or 'none'),
+        'Generated %s by %s, %s mode (schema %s). %d device(s), %d record(s).' % (
+            _md(report['generated']), _md(report['generator']), report['run_mode'], _md(report['schema_version']),
+            summary['devices'], summary['records']),
+        '',
+        '**Headline: %s.** %s' % (verdict['verdict'], _md(verdict['text'])),
         '',
         '## Summary',
         '',
@@ -463,45 +622,44 @@ def render_markdown(report):
     for status in STATUS_SEVERITY:
         lines.append('| %s | %d | %d | %s |' % (
             status, summary['devices_by_status'][status], summary['records_by_status'][status], _md(STATUS_MEANING[status])))
-    lines.extend(['', '| Host | Firewall | Workaround | Status | API calls (r/w) |', '|---|---|---|---|---|'])
+    lines.extend(['', '| Host | Firewall | Workaround | Status | Change | API calls (r/w) |', '|---|---|---|---|---|---|'])
     for device in report['devices']:
         for record in device['records']:
-            lines.append('| %s | %s | %s | %s | %s |' % (_md(device['host']), _md(device['firewall']), _md(record['workaround']),
-                                                         record['status'], _calls(record)))
+            lines.append('| %s | %s | %s | %s | %s | %s |' % (_md(device['host']), _md(device['firewall']), _md(record['workaround']),
+                                                              record['status'], _change(record), _calls(record)))
     if report['notes']:
         lines.extend(['', '## Fleet notes', ''])
         for note in report['notes']:
-            lines.append('- **%s**: %s' % (note['level'], note['text']))
+            lines.append('- **%s**: %s' % (_md(note['level']), _md(note['text'])))
     for device in report['devices']:
         lines.extend([
             '',
-            '## %s: %s (%s)' % (device['host'], device['firewall'], device['vendor']),
+            '## %s: %s (%s)' % (_md(device['host']), _md(device['firewall']), _md(device['vendor'])),
             '',
-            '- Overall status: **%s**' % device['status'],
-            '- Tailscale expects: %s' % (device['expected'] or 'unknown (not in the guidance table)'),
-            '- Guidance workaround: %s' % (device['guidance_workaround'] or 'unknown'),
+            '- Status: **%s**' % device['status'],
+            '- Tailscale expects: %s' % _md(device['expected'] or 'unknown (not in the guidance table)'),
+            '- Guidance workaround: %s' % _md(device['guidance_workaround'] or 'unknown'),
         ])
         for caveat in device['caveats']:
-            lines.append('- Caveat: %s' % caveat)
-        lines.extend(['', '| Workaround | Status | Findings | Exposure | Advice | Next step |', '|---|---|---|---|---|---|'])
+            lines.append('- Caveat: %s' % _md(caveat))
+        lines.extend(['', '| Workaround | Status | Change | Findings | Exposure | Advice | Next step |',
+                      '|---|---|---|---|---|---|---|'])
         for record in device['records']:
-            findings = list(record['findings'])
-            if record.get('msg') and record['msg'] not in findings:
-                findings.append(record['msg'])
-            lines.append('| %s | %s | %s | %s | %s | %s |' % (
-                _md(record['workaround']), record['status'], _md_list(findings), _md_list(record['exposure']),
-                _md_list(record['advice']), _md(record['next_step'])))
+            lines.append('| %s | %s | %s | %s | %s | %s | %s |' % (
+                _md(record['workaround']), record['status'], _change(record), _md_list(_findings(record)),
+                _md_list(record['exposure']), _md_list(record['advice']), _md(record['next_step'])))
     return '\n'.join(lines) + '\n'
 
 
 _CSS = '''
 body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 2rem; color: #1d2330; }
 h1 { font-size: 1.5rem; } h2 { font-size: 1.2rem; margin-top: 2rem; }
-table { border-collapse: collapse; margin: 1rem 0; width: 100%; }
-th, td { border: 1px solid #c9ced6; padding: .35rem .5rem; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
+table { border-collapse: collapse; margin: 1rem 0; width: 100%; font-size: .9rem; }
+th, td { border: 1px solid #c9ced6; padding: .35rem .5rem; text-align: left; vertical-align: top; }
+.wide { overflow-x: auto; }
 th { background: #eef1f5; }
 ul { margin: 0; padding-left: 1.1rem; }
-.status { font-weight: 600; white-space: nowrap; }
+.status { font-weight: 600; }
 .status-compliant { background: #dcf5e3; color: #135c2a; }
 .status-not_applicable { background: #eef1f5; color: #3a4150; }
 .status-drift { background: #fff1c7; color: #6b4a00; }
@@ -511,7 +669,11 @@ ul { margin: 0; padding-left: 1.1rem; }
 .note-warning { border-left: 4px solid #d08a00; padding: .4rem .8rem; background: #fff8e6; }
 .note-info { border-left: 4px solid #4a78c2; padding: .4rem .8rem; background: #eef4fd; }
 .meta { color: #555d6b; }
-.host { white-space: nowrap; }
+.headline { font-size: 1.05rem; padding: .5rem .8rem; border-left: 4px solid #4a78c2; background: #eef4fd; }
+.verdict-fixed { border-color: #2f9e55; background: #e9f8ee; }
+.verdict-fixable { border-color: #d0a000; background: #fff8e0; }
+.verdict-needs_person { border-color: #d06a00; background: #fff0e0; }
+.verdict-error { border-color: #c02020; background: #ffecec; }
 '''
 
 
@@ -532,6 +694,7 @@ def _status_cell(status):
 def render_html(report):
     """A self-contained HTML page: inline CSS, no script, no external resource."""
     summary = report['summary']
+    verdict = summary['headline']
     out = [
         '<!DOCTYPE html>',
         '<html lang="en">',
@@ -545,16 +708,19 @@ def render_html(report):
         '<body>',
         '<h1>Tailscale direct-connection audit</h1>',
         '<p class="meta">Generated <time>%s</time> by %s, <span id="run-mode">%s</span> mode, schema %s. '
-        '%d device(s), %d record(s). Overall status: <strong id="overall-status" class="status status-%s">%s</strong>.</p>' % (
+        '%d device(s), %d record(s). Worst record status: <span id="overall-status" class="status status-%s">%s</span>.</p>' % (
             _h(report['generated']), _h(report['generator']), _h(report['run_mode']), _h(report['schema_version']),
             summary['devices'], summary['records'], _h(summary['overall_status'] or 'none'), _h(summary['overall_status'] or 'none')),
+        '<p id="headline" class="headline verdict-%s" data-verdict="%s"><strong>%s.</strong> %s</p>' % (
+            _h(verdict['verdict']), _h(verdict['verdict']), _h(verdict['verdict']), _h(verdict['text'])),
         '<h2>Summary</h2>',
-        '<table id="summary"><thead><tr><th>Status</th><th>Devices</th><th>Records</th><th>Meaning</th></tr></thead><tbody>',
+        '<table id="summary"><thead><tr><th>Status</th><th>Devices</th><th>Records</th><th>Meaning</th><th>Next step</th>'
+        '</tr></thead><tbody>',
     ]
     for status in STATUS_SEVERITY:
-        out.append('<tr data-status="%s">%s<td class="devices">%d</td><td class="records">%d</td><td>%s</td></tr>' % (
+        out.append('<tr data-status="%s">%s<td class="devices">%d</td><td class="records">%d</td><td>%s</td><td>%s</td></tr>' % (
             status, _status_cell(status), summary['devices_by_status'][status], summary['records_by_status'][status],
-            _h(STATUS_MEANING[status])))
+            _h(STATUS_MEANING[status]), _h(NEXT_STEPS[status])))
     out.append('</tbody></table>')
     if report['notes']:
         out.append('<h2>Fleet notes</h2>')
@@ -569,48 +735,57 @@ def render_html(report):
     for device in report['devices']:
         out.append('<tr data-host="%s">%s%s%s%s%s%s</tr>' % (
             _h(device['host']), '<td class="host">%s</td>' % _h(device['host']), '<td>%s</td>' % _h(device['firewall']),
-            '<td>%s</td>' % _h(device['vendor']), '<td>%s</td>' % _h(device['expected'] or 'unknown'),
+            '<td class="ident">%s</td>' % _h(device['vendor']), '<td>%s</td>' % _h(device['expected'] or 'unknown'),
             '<td>%s</td>' % _h(device['guidance_workaround'] or 'unknown'), _status_cell(device['status'])))
     out.extend([
         '</tbody></table>',
         '<h2>Records</h2>',
-        '<table id="records"><thead><tr><th>Host</th><th>Workaround</th><th>Status</th><th>Findings</th><th>Exposure</th>'
-        '<th>Advice</th><th>Next step</th><th>API calls (r/w)</th></tr></thead><tbody>',
+        '<p>The next step for each status is in the summary table above.</p>',
+        '<div class="wide"><table id="records"><thead><tr><th>Host</th><th>Workaround</th><th>Status</th><th>Change</th>'
+        '<th>Findings</th><th>Exposure</th><th>Advice</th><th>API calls (r/w)</th></tr></thead><tbody>',
     ])
     for device in report['devices']:
         for record in device['records']:
-            findings = list(record['findings'])
-            if record.get('msg') and record['msg'] not in findings:
-                findings.append(record['msg'])
             out.append('<tr data-host="%s" data-vendor="%s" data-workaround="%s">%s%s%s%s%s%s%s%s</tr>' % (
                 _h(device['host']), _h(record['vendor']), _h(record['workaround']),
-                '<td class="host">%s</td>' % _h(device['host']), '<td>%s</td>' % _h(record['workaround']), _status_cell(record['status']),
-                '<td>%s</td>' % _h_list(findings), '<td>%s</td>' % _h_list(record['exposure']),
-                '<td>%s</td>' % _h_list(record['advice']), '<td>%s</td>' % _h(record['next_step']),
-                '<td>%s</td>' % _h(_calls(record))))
-    out.extend(['</tbody></table>', '</body>', '</html>', ''])
+                '<td class="host">%s</td>' % _h(device['host']), '<td class="ident">%s</td>' % _h(record['workaround']),
+                _status_cell(record['status']),
+                '<td class="change" data-applied="%s" data-changed="%s">%s</td>' % (
+                    _h(str(record['applied']).lower()), _h(str(record['changed']).lower()), _h(_change(record))),
+                '<td>%s</td>' % _h_list(_findings(record)), '<td>%s</td>' % _h_list(record['exposure']),
+                '<td>%s</td>' % _h_list(record['advice']), '<td class="calls">%s</td>' % _h(_calls(record))))
+    out.extend(['</tbody></table></div>', '</body>', '</html>', ''])
     return '\n'.join(out)
 
 
 def render_summary_table(report, paths=None):
     """The plain-text table printed at the end of the run."""
-    rows = [('HOST', 'VENDOR', 'WORKAROUND', 'STATUS', 'API R/W')]
+    rows = [('HOST', 'VENDOR', 'WORKAROUND', 'STATUS', 'CHANGE', 'API R/W')]
     for device in report['devices']:
         for record in device['records']:
-            rows.append((device['host'], device['vendor'], record['workaround'], record['status'], _calls(record)))
+            rows.append((device['host'], device['vendor'], record['workaround'], record['status'], _change(record), _calls(record)))
     widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
     summary = report['summary']
-    lines = ['DIRECTPATH AUDIT REPORT (%s mode): %d device(s), %d record(s), overall %s' % (
-        report['run_mode'], summary['devices'], summary['records'], summary['overall_status'] or 'none')]
+    lines = ['DIRECTPATH AUDIT REPORT (%s mode): %d device(s), %d record(s), headline: %s' % (
+        report['run_mode'], summary['devices'], summary['records'], summary['headline']['verdict'])]
     for row in rows:
         lines.append('  '.join(cell.ljust(widths[index]) for index, cell in enumerate(row)).rstrip())
     counts = ['%s %d' % (status, count) for status, count in summary['records_by_status'].items() if count]
     lines.append('records: ' + (', '.join(counts) or 'none'))
+    lines.append('HEADLINE: %s' % summary['headline']['text'])
     for note in report['notes']:
         lines.append('%s: %s' % (note['level'].upper(), note['text']))
     for fmt, path in (paths or {}).items():
         lines.append('report (%s): %s' % (fmt, path))
     return '\n'.join(lines)
+
+
+_RENDERERS = {'json': render_json, 'md': render_markdown, 'html': render_html}
+
+# The report describes the fleet's firewall layout: by default only the user running Ansible
+# reads it. shared=True leaves the permissions to the umask (a team's reports directory).
+PRIVATE_FILE_MODE = 0o600
+PRIVATE_DIRECTORY_MODE = 0o700
 
 
 def _current_umask():
@@ -619,14 +794,17 @@ def _current_umask():
     return mask
 
 
-_RENDERERS = {'json': render_json, 'md': render_markdown, 'html': render_html}
+def write_report(report, directory, prefix='audit-report', formats=FORMATS, shared=False):
+    """Write ``<directory>/<prefix>.<fmt>`` for each format, atomically; return {fmt: absolute path}.
 
-
-def write_report(report, directory, prefix='audit-report', formats=FORMATS):
-    """Write ``<directory>/<prefix>.<fmt>`` for each format, atomically; return {fmt: absolute path}."""
+    Files are 0600 and a directory created here is 0700, unless ``shared`` is true: then both
+    get the permissions the umask gives (0644 / 0755 with the usual umask 022). An existing
+    directory keeps its permissions.
+    """
     directory = os.path.abspath(os.path.expanduser(directory or '.'))
     if not os.path.isdir(directory):
-        os.makedirs(directory)
+        os.makedirs(directory, mode=0o777 if shared else PRIVATE_DIRECTORY_MODE)
+    file_mode = (0o666 & ~_current_umask()) if shared else PRIVATE_FILE_MODE
     paths = {}
     for fmt in formats:
         if fmt not in _RENDERERS:
@@ -634,9 +812,9 @@ def write_report(report, directory, prefix='audit-report', formats=FORMATS):
         path = os.path.join(directory, '%s.%s' % (prefix, fmt))
         handle, tmp_path = tempfile.mkstemp(prefix='.%s.' % prefix, dir=directory)
         try:
+            os.fchmod(handle, file_mode)
             with os.fdopen(handle, 'w', encoding='utf-8') as stream:
                 stream.write(_RENDERERS[fmt](report))
-            os.chmod(tmp_path, 0o666 & ~_current_umask())
             os.replace(tmp_path, path)
         except Exception:
             if os.path.exists(tmp_path):

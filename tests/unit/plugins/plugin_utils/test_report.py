@@ -14,17 +14,21 @@ import pytest
 
 from ansible_collections.directpath.firewall.plugins.module_utils.engine.plan import COMPLIANCE_STATUSES, compliance_record
 from ansible_collections.directpath.firewall.plugins.plugin_utils.report import (
+    HEADLINE_GROUPS,
+    HEADLINE_VERDICTS,
     REPORT_JSON_SCHEMA,
     SCHEMA_VERSION,
     STATUS_SEVERITY,
     ReportCollector,
     build_report,
     compliance_records_in,
+    failure_record,
     overall_status,
     render_html,
     render_json,
     render_markdown,
     render_summary_table,
+    unreported_host_record,
     write_report,
 )
 
@@ -273,9 +277,10 @@ def test_summary_table_lists_every_record_and_the_paths():
     report = build_report(fleet_collector(), generated=GENERATED)
     text = render_summary_table(report, {'html': '/tmp/r/audit-report.html'})
     lines = text.splitlines()
-    assert lines[0].startswith('DIRECTPATH AUDIT REPORT (check mode): 4 device(s), 5 record(s), overall drift')
-    assert re.search(r'^fw-pa\s+panos\s+persistent_dipp\s+drift\s+4/0$', text, re.M)
+    assert lines[0] == 'DIRECTPATH AUDIT REPORT (check mode): 4 device(s), 5 record(s), headline: fixable'
+    assert re.search(r'^fw-pa\s+panos\s+persistent_dipp\s+drift\s+no change\s+4/0$', text, re.M)
     assert 'records: drift 2, no_workaround 1, compliant 1, not_applicable 1' in text
+    assert 'HEADLINE: Not fixed yet: 2 record(s) on fw-pa, fw-pf are in drift; the remediate playbook can fix them.' in text
     assert lines[-1] == 'report (html): /tmp/r/audit-report.html'
 
 
@@ -298,3 +303,147 @@ def test_tailscale_node_records_are_reported_as_nodes():
     collector.add_result('node-1', module_result('tailscale', 'direct_path', 'drift', reads=2))
     device = build_report(collector, generated=GENERATED)['devices'][0]
     assert (device['firewall'], device['expected'], device['status']) == ('Tailscale node', 'Connects directly to its peers', 'drift')
+
+
+# Issue 10 item 8: device-provided text must not become live HTML in a Markdown renderer.
+def test_markdown_makes_device_provided_html_inert():
+    collector = ReportCollector()
+    collector.add_result('fw-<img src=x onerror=alert(1)>', module_result(
+        'panos', 'persistent_dipp', 'drift', findings=["NAT rule '<script>alert(1)</script>' & co"],
+        advice=['<b>reboot</b>']))
+    text = render_markdown(build_report(collector, generated=GENERATED))
+    assert '<script>' not in text and '<img' not in text and '<b>' not in text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;' &amp; co" in text
+    assert '## fw-&lt;img src=x onerror=alert(1)&gt;: Palo Alto Networks (panos)' in text
+    assert '&lt;b&gt;reboot&lt;/b&gt;' in text
+
+
+# Issue 10 item 9: the report holds the fleet's firewall layout.
+def test_write_report_is_private_by_default(tmp_path):
+    target = tmp_path / 'reports'
+    paths = write_report(build_report(fleet_collector(), generated=GENERATED), str(target), 'audit')
+    assert os.stat(str(target)).st_mode & 0o777 == 0o700
+    for path in paths.values():
+        assert os.stat(path).st_mode & 0o777 == 0o600, path
+    # An existing file (an older, world-readable report) is replaced by a private one.
+    os.chmod(paths['json'], 0o644)
+    write_report(build_report(fleet_collector(), generated=GENERATED), str(target), 'audit')
+    assert os.stat(paths['json']).st_mode & 0o777 == 0o600
+
+
+def test_write_report_shared_follows_the_umask(tmp_path):
+    old = os.umask(0o002)
+    try:
+        paths = write_report(build_report(fleet_collector(), generated=GENERATED), str(tmp_path / 'team'), 'audit', shared=True)
+    finally:
+        os.umask(old)
+    assert os.stat(str(tmp_path / 'team')).st_mode & 0o777 == 0o775
+    assert set(os.stat(path).st_mode & 0o777 for path in paths.values()) == {0o664}
+
+
+def test_write_report_keeps_the_permissions_of_an_existing_directory(tmp_path):
+    os.chmod(str(tmp_path), 0o755)
+    paths = write_report(build_report(fleet_collector(), generated=GENERATED), str(tmp_path), 'audit')
+    assert os.stat(str(tmp_path)).st_mode & 0o777 == 0o755
+    assert os.stat(paths['md']).st_mode & 0o777 == 0o600
+
+
+# Issue 10 item 6: the headline answers "is everything that can be fixed fixed, what needs a person,
+# what is informational"; a fixed fleet with a Cisco Umbrella row reads as fixed.
+def test_headline_groups_cover_every_status_once():
+    grouped = [status for dummy, statuses in HEADLINE_GROUPS for status in statuses]
+    assert sorted(grouped) == sorted(COMPLIANCE_STATUSES)
+
+
+@pytest.mark.parametrize('rows, verdict, text', [
+    ([('fw-pa', 'panos', 'persistent_dipp', 'compliant'), ('fw-um', 'cisco_umbrella', 'none', 'no_workaround'),
+      ('fw-cp', 'checkpoint', 'none', 'not_applicable')],
+     'fixed', 'Everything that can be fixed is fixed. Nothing needs a person. For information only (no workaround exists, '
+              'or none is needed): fw-cp, fw-um.'),
+    ([('fw-pa', 'panos', 'persistent_dipp', 'compliant'), ('fw-bc', 'barracuda', 'open_port', 'manual')],
+     'needs_person', 'Everything this collection can fix is fixed. Needs a person (manual): fw-bc.'),
+    ([('fw-pa', 'panos', 'persistent_dipp', 'drift'), ('fw-bc', 'barracuda', 'open_port', 'manual')],
+     'fixable', 'Not fixed yet: 1 record(s) on fw-pa are in drift; the remediate playbook can fix them. '
+                'Needs a person (manual): fw-bc.'),
+    ([('fw-pa', 'panos', 'persistent_dipp', 'drift'), ('fw-pf', 'pfsense', 'natpmp', 'error')],
+     'error', 'Not known: 1 firewall(s) could not be audited or changed (fw-pf). Fixable by remediate: 1 record(s) on fw-pa.'),
+])
+def test_headline_verdict_and_text(rows, verdict, text):
+    report = _fleet(*rows)
+    headline = report['summary']['headline']
+    assert (headline['verdict'], headline['text']) == (verdict, text)
+    assert verdict in HEADLINE_VERDICTS
+    _validate_structure(REPORT_JSON_SCHEMA, report)
+    assert '**Headline: %s.** %s' % (verdict, text) in render_markdown(report)
+    page = render_html(report)
+    assert 'data-verdict="%s"' % verdict in page
+    assert 'HEADLINE: %s' % text in render_summary_table(report)
+
+
+def test_fixed_fleet_with_an_umbrella_row_counts_each_group():
+    headline = _fleet(('fw-pa', 'panos', 'persistent_dipp', 'compliant'),
+                      ('fw-um', 'cisco_umbrella', 'none', 'no_workaround'))['summary']['headline']
+    assert headline['fixed'] == {'records': 1, 'hosts': ['fw-pa']}
+    assert headline['informational'] == {'records': 1, 'hosts': ['fw-um']}
+    assert headline['fixable'] == headline['needs_person'] == {'records': 0, 'hosts': []}
+
+
+# Issue 10 item 5: every rendering says per record whether it changed (would change) or was applied.
+def test_change_and_applied_are_shown_per_record():
+    collector = ReportCollector()
+    applied = module_result('pfsense', 'natpmp', 'compliant', changed=True)
+    applied['compliance'].update(changed=True, applied=True)
+    collector.add_result('fw-pf', applied, check_mode=False)
+    would = module_result('panos', 'persistent_dipp', 'drift', changed=True)
+    would['compliance']['changed'] = True
+    collector.add_result('fw-pa', would, check_mode=True)
+    collector.add_result('fw-cp', module_result('checkpoint', 'none', 'not_applicable'), check_mode=True)
+    report = build_report(collector, generated=GENERATED)
+    records = dict((d['host'], d['records'][0]) for d in report['devices'])
+    assert (records['fw-pf']['changed'], records['fw-pf']['applied']) == (True, True)
+    assert (records['fw-pa']['changed'], records['fw-pa']['applied']) == (True, False)
+    table = render_summary_table(report)
+    assert re.search(r'^fw-pf\s+pfsense\s+natpmp\s+compliant\s+applied\s', table, re.M)
+    assert re.search(r'^fw-pa\s+panos\s+persistent_dipp\s+drift\s+would change\s', table, re.M)
+    assert re.search(r'^fw-cp\s+checkpoint\s+none\s+not_applicable\s+no change\s', table, re.M)
+    markdown = render_markdown(report)
+    assert '| fw-pf | pfSense | natpmp | compliant | applied | 1/0 |' in markdown
+    assert '| persistent_dipp | drift | would change |' in markdown
+    page = render_html(report)
+    assert '<td class="change" data-applied="true" data-changed="true">applied</td>' in page
+    assert '<td class="change" data-applied="false" data-changed="true">would change</td>' in page
+
+
+def test_record_changed_comes_from_the_compliance_record_first():
+    collector = ReportCollector()
+    result = module_result('pfsense', 'natpmp', 'compliant', changed=True)
+    result['compliance']['changed'] = False
+    collector.add_result('fw-pf', result)
+    assert collector.records()[0]['changed'] is False
+
+
+# Issue 10 item 2: a failure outside a module still names its cause.
+@pytest.mark.parametrize('action, result, unreachable, cause, workaround', [
+    ('ansible.builtin.validate_argument_spec',
+     {'failed': True, 'msg': 'Validation of arguments failed:\nvalue of directpath_state must be one of: present, absent, got: absnt',
+      'argument_errors': ['value of directpath_state must be one of: present, absent, got: absnt']},
+     False, 'input', 'validate_argument_spec'),
+    ('directpath.firewall.panos_persistent_dipp', {'failed': True, 'msg': "Task failed: 'vault_panos_api_key' is undefined"},
+     False, 'input', 'panos_persistent_dipp'),
+    ('directpath.firewall.pfsense_natpmp', {'unreachable': True, 'msg': 'ssh: connect to host 127.0.0.1 port 9: Connection refused'},
+     True, 'unreachable', 'pfsense_natpmp'),
+    ('ansible.builtin.command', {'failed': True, 'msg': 'non-zero return code'}, False, 'task', 'command'),
+    ('directpath.firewall.panos_persistent_dipp', {'failed': True, 'msg': 'no pan-os-python', 'cause': 'dependency'},
+     False, 'dependency', 'panos_persistent_dipp'),
+])
+def test_failure_record_names_the_cause(action, result, unreachable, cause, workaround):
+    record = failure_record('panos', action, result, task='t', check_mode=True, unreachable=unreachable)
+    assert (record['status'], record['cause'], record['workaround']) == ('error', cause, workaround)
+    assert record['findings'] == [record['msg']]
+    assert '\n' not in record['msg']
+
+
+def test_unreported_host_record_is_an_error_saying_it_was_not_audited():
+    record = unreported_host_record('opnsense', 'Audit the firewalls')
+    assert (record['status'], record['cause'], record['workaround']) == ('error', 'not_run', 'not_audited')
+    assert "in play 'Audit the firewalls'" in record['findings'][0]
