@@ -137,6 +137,8 @@ GUIDANCE = {
             'Symptom: x509 "controlplane.tailscale.com" certificate is not trusted in tailscale status.',
             'Disable or reduce SSL inspection for the Tailscale hosts; do not block the Proxy category '
             'or the FortiGuard Tailscale application (51457).',
+            'FQDN exemptions cannot cover DERP relays: Tailscale reaches them by IP address without a DNS lookup '
+            '(tailscale/tailscale#15217); exempt them with address objects.',
         ),
     },
     'panos': {
