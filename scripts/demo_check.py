@@ -1,10 +1,11 @@
 # Copyright (c) 2026, DirectPath engineers
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Compare the demo's audit reports (schema 1.0, docs/audit.md) and print the before/after table.
+"""Compare the demo's audit reports (schema 1.1, docs/audit.md) and print the before/after table.
 
 Exits non-zero unless the first audit found drift and the second found none (no record in
-drift or error): the demo's promise, checked on the reports it produced.
+drift or error, headline "fixed" or "needs_person"): the demo's promise, checked on the reports
+it produced. The last lines are the two headlines, as docs/audit.md defines them.
 """
 
 from __future__ import annotations
@@ -45,8 +46,12 @@ def main(before_path, after_path):
     missing = sorted(set(old) - set(new))
     if missing:
         problems.append('records missing from the second audit: %s' % ', '.join('%s %s' % (k[0], k[2]) for k in missing))
+    verdict_after = after['summary']['headline']['verdict']
+    if verdict_after not in ('fixed', 'needs_person'):
+        problems.append('the headline of the second audit is %s, not fixed' % verdict_after)
     print()
-    print('overall: before %s, after %s' % (before['summary']['overall_status'], after['summary']['overall_status']))
+    print('headline before: %s. %s' % (before['summary']['headline']['verdict'], before['summary']['headline']['text']))
+    print('headline after:  %s. %s' % (verdict_after, after['summary']['headline']['text']))
     for problem in problems:
         print('demo check FAILED: %s' % problem, file=sys.stderr)
     return 1 if problems else 0

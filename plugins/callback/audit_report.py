@@ -28,8 +28,9 @@ options:
     description:
       - Directory the report files are written to. Created when missing (mode 0700, see O(report_shared)).
       - A relative path set in C(ansible.cfg) is relative to the directory of that file; otherwise to the current directory.
+      - The default is a directory of its own (not the current directory itself), so that it can be private.
     type: path
-    default: .
+    default: directpath-reports
     env:
       - name: DIRECTPATH_REPORT_DIR
     ini:

@@ -276,3 +276,11 @@ def test_report_files_are_private_unless_shared(tmp_path):
             os.umask(old)
         assert os.stat(str(target)).st_mode & 0o777 == dir_mode
         assert set(os.stat(path).st_mode & 0o777 for path in plugin.paths.values()) == {file_mode}
+
+
+def test_default_report_dir_is_a_directory_of_its_own(monkeypatch, tmp_path):
+    monkeypatch.delenv('DIRECTPATH_REPORT_DIR', raising=False)
+    monkeypatch.chdir(str(tmp_path))
+    plugin = callback_loader.get('directpath.firewall.audit_report')
+    plugin.set_options()
+    assert plugin.get_option('report_dir') == str(tmp_path / 'directpath-reports')

@@ -447,3 +447,39 @@ def test_unreported_host_record_is_an_error_saying_it_was_not_audited():
     record = unreported_host_record('opnsense', 'Audit the firewalls')
     assert (record['status'], record['cause'], record['workaround']) == ('error', 'not_run', 'not_audited')
     assert "in play 'Audit the firewalls'" in record['findings'][0]
+
+
+def _demo_check(tmp_path, before_rows, after_rows):
+    import subprocess
+    import sys
+    import ansible_collections.directpath.firewall.plugins.plugin_utils.report as report_module
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(report_module.__file__))))
+    script = os.path.join(root, 'scripts', 'demo_check.py')
+    if not os.path.isfile(script):
+        pytest.skip('scripts/demo_check.py is not part of this copy of the collection')
+    paths = []
+    for name, rows in (('before', before_rows), ('after', after_rows)):
+        path = tmp_path / ('%s.json' % name)
+        path.write_text(render_json(_fleet(*rows)))
+        paths.append(str(path))
+    return subprocess.run([sys.executable, script] + paths, capture_output=True, text=True, check=False)
+
+
+# Issue 10 item 6: the demo ends with the headline, and a fixed fleet with a Cisco Umbrella row passes.
+def test_demo_check_reads_a_fixed_fleet_with_an_umbrella_row_as_fixed(tmp_path):
+    umbrella = ('umbrella-laptops', 'cisco_umbrella', 'none', 'no_workaround')
+    process = _demo_check(tmp_path, [('panos-1', 'panos', 'persistent_dipp', 'drift'), umbrella],
+                          [('panos-1', 'panos', 'persistent_dipp', 'compliant'), umbrella])
+    assert process.returncode == 0, process.stderr
+    lines = process.stdout.splitlines()
+    assert lines[-2].startswith('headline before: fixable. Not fixed yet: 1 record(s) on panos-1 are in drift')
+    assert lines[-1] == ('headline after:  fixed. Everything that can be fixed is fixed. Nothing needs a person. '
+                         'For information only (no workaround exists, or none is needed): umbrella-laptops.')
+    assert 'overall' not in process.stdout
+
+
+def test_demo_check_fails_when_the_after_headline_is_not_fixed(tmp_path):
+    process = _demo_check(tmp_path, [('panos-1', 'panos', 'persistent_dipp', 'drift')],
+                          [('panos-1', 'panos', 'persistent_dipp', 'error')])
+    assert process.returncode == 1
+    assert 'the headline of the second audit is error, not fixed' in process.stderr
