@@ -151,7 +151,9 @@ def default_config(sw_version='11.1.2', hostname='pa-sim'):
             <entry name="dmz-web"><ip-netmask>192.0.2.10</ip-netmask></entry>
           </address>
           <address-group>
-            <entry name="tailscale-nodes"><static><member>ts-node-a</member><member>ts-node-b</member></static><description>Tailscale subnet routers</description></entry>
+            <entry name="tailscale-nodes">
+              <static><member>ts-node-a</member><member>ts-node-b</member></static><description>Tailscale subnet routers</description>
+            </entry>
           </address-group>
           <rulebase>
             <security>

@@ -166,4 +166,3 @@ def run_tailscale_path_info(ctx, api_calls):
     if netcheck_error:
         result['netcheck_error'] = netcheck_error
     return result
-
