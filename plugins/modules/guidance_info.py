@@ -17,6 +17,9 @@ description:
     C(not_applicable), with the advice to confirm with C(tailscale netcheck) that C(MappingVariesByDestIP) is false.
   - For V(cisco_umbrella) (Cisco with Cisco Umbrella endpoint security) the guidance knows no workaround - status
     C(no_workaround), with the advice.
+  - For V(fortinet) nothing changes on the firewall - status C(not_applicable), because its workaround (C(randomizeClientPort))
+    is set in the tailnet policy file by the inventory host with C(directpath_vendor=tailnet) (role
+    C(directpath.firewall.tailnet)). The finding says so, and what to set by hand without that host.
   - For a row whose workaround needs the device's API, the module reports C(manual) with the guidance's workaround as the
     finding. The role C(directpath.firewall.remediate) uses this only when this version of the collection has no role for
     that vendor yet, so the audit report says what to apply by hand instead of skipping the firewall silently.
@@ -38,7 +41,8 @@ options:
     description:
       - The firewall's row in Tailscale's guidance, as in the inventory variable C(directpath_vendor).
       - One of V(barracuda), V(checkpoint), V(cisco), V(cisco_umbrella), V(fortinet), V(fortinet_dpi), V(opnsense),
-        V(panos), V(pfsense), V(sophos), V(unifi). Any other value fails the module with that list.
+        V(panos), V(pfsense), V(sophos), V(tailnet) (the tailnet policy file, not a firewall), V(unifi). Any other value
+        fails the module with that list.
     type: str
     required: true
   workaround:

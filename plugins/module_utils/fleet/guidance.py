@@ -26,6 +26,7 @@ from ansible_collections.directpath.firewall.plugins.module_utils.engine.plan im
 __all__ = [
     'GUIDANCE',
     'GUIDANCE_INFO_SPEC',
+    'NOT_FIREWALLS',
     'NO_WORKAROUND',
     'RANDOMIZE_CLIENT_PORT',
     'guidance_for',
@@ -120,7 +121,9 @@ GUIDANCE = {
         'workaround': 'Randomize port',
         'workarounds': ('randomize_port',),
         'modules': ('tailnet_policy',),
-        'role': 'fortigate',
+        # Nothing changes on the FortiGate: the tailnet host (directpath_vendor 'tailnet') applies it.
+        'role': None,
+        'applied_by': 'tailnet',
         'caveats': (
             'Problems often appear only once more than 5 people use Tailscale behind the same firewall.',
             'randomizeClientPort applies to the whole tailnet unless scoped with nodeAttrs randomize-client-port.',
@@ -139,6 +142,21 @@ GUIDANCE = {
             'or the FortiGuard Tailscale application (51457).',
             'FQDN exemptions cannot cover DERP relays: Tailscale reaches them by IP address without a DNS lookup '
             '(tailscale/tailscale#15217); exempt them with address objects.',
+        ),
+    },
+    # Not a firewall: the tailnet's policy file, an inventory host of its own, where the Fortinet
+    # row's workaround (and the randomizeClientPort the static-port recipes rely on) is applied.
+    'tailnet': {
+        'firewall': 'Tailscale tailnet policy file',
+        'expected': 'n/a (not a firewall)',
+        'workaround': 'randomizeClientPort, tailnet-wide or per tag (nodeAttrs randomize-client-port)',
+        'workarounds': ('randomize_port',),
+        'modules': ('tailnet_policy',),
+        'role': 'tailnet',
+        'caveats': (
+            "randomizeClientPort overrides a node's --port setting (tailscale#11174).",
+            'Scope it by tag when a Palo Alto selective NAT rule for UDP source port 41641 serves other nodes: that rule '
+            'needs the fixed port.',
         ),
     },
     'panos': {
@@ -175,6 +193,10 @@ GUIDANCE = {
         'caveats': ('Only matters when threat detection is on: the P2P category must not be blocked.',),
     },
 }
+
+
+# Rows that are not firewalls of Tailscale's table, but hosts the dispatcher still sends to a role.
+NOT_FIREWALLS = ('tailnet',)
 
 
 def known_vendors():
@@ -240,7 +262,13 @@ def guidance_record(vendor, workaround=None, state='present'):
     row = row_of(vendor)
     name = chosen_workaround(vendor, row, workaround)
     status = row.get('status_without_device')
-    if status == 'not_applicable':
+    if row.get('applied_by'):
+        status = 'not_applicable'
+        findings = ['%s: nothing to change on the firewall; its workaround (%s) is set in the tailnet policy file by the '
+                    'host with directpath_vendor %s (role %s). Without that host in the inventory, %s by hand: %s' % (
+                        row['firewall'], name, row['applied_by'], GUIDANCE[row['applied_by']]['role'],
+                        'apply it' if state == 'present' else 'roll it back', how_to_apply(row))]
+    elif status == 'not_applicable':
         findings = ["%s: Tailscale expects '%s'; no firewall change is needed" % (row['firewall'], row['expected'])]
     elif status == 'no_workaround':
         findings = ["%s: Tailscale expects '%s' and the guidance knows no workaround" % (row['firewall'], row['expected'])]

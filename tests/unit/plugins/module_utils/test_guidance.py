@@ -14,6 +14,7 @@ import yaml
 
 from ansible_collections.directpath.firewall.plugins.module_utils.fleet.guidance import (
     GUIDANCE,
+    NOT_FIREWALLS,
     RANDOMIZE_CLIENT_PORT,
     guidance_for,
     known_vendors,
@@ -43,18 +44,19 @@ DISPATCH = {
     'checkpoint': ('status', 'not_applicable'),
     'cisco': ('role', 'cisco_asa'),
     'cisco_umbrella': ('status', 'no_workaround'),
-    'fortinet': ('role', 'fortigate'),
+    'fortinet': ('applied_by', 'tailnet'),
     'fortinet_dpi': ('role', 'fortigate'),
     'opnsense': ('role', 'opnsense'),
     'panos': ('role', 'panos'),
     'pfsense': ('role', 'pfsense'),
     'sophos': ('status', 'not_applicable'),
+    'tailnet': ('role', 'tailnet'),
     'unifi': ('role', 'unifi'),
 }
 
 
 def test_table_has_every_row_of_the_guidance_with_its_expected_behaviour():
-    assert known_vendors() == sorted(GUIDANCE_TABLE)
+    assert known_vendors() == sorted(list(GUIDANCE_TABLE) + list(NOT_FIREWALLS))
     for vendor, (firewall, expected) in GUIDANCE_TABLE.items():
         assert (GUIDANCE[vendor]['firewall'], GUIDANCE[vendor]['expected']) == (firewall, expected)
 
@@ -67,6 +69,11 @@ def test_every_row_has_exactly_one_dispatch_branch(vendor):
         assert row['role'] == value
         assert not row.get('status_without_device')
         assert row['workarounds'], 'a row with a role names its workarounds'
+    elif kind == 'applied_by':
+        # Applied on another inventory host (the tailnet); the firewall itself gets guidance_info's record.
+        assert row['role'] is None and not row.get('status_without_device')
+        assert row['applied_by'] == value and GUIDANCE[value]['role']
+        assert set(row['workarounds']) <= set(GUIDANCE[value]['workarounds'])
     else:
         assert row['role'] is None
         assert row['status_without_device'] == value

@@ -22,12 +22,13 @@ EXPECTED_STATUS = {
     'checkpoint': 'not_applicable',
     'cisco': 'manual',
     'cisco_umbrella': 'no_workaround',
-    'fortinet': 'manual',
+    'fortinet': 'not_applicable',  # applied in the tailnet policy by the tailnet host
     'fortinet_dpi': 'manual',
     'opnsense': 'manual',
     'panos': 'manual',
     'pfsense': 'manual',
     'sophos': 'not_applicable',
+    'tailnet': 'manual',
     'unifi': 'manual',
 }
 
@@ -67,6 +68,13 @@ def test_check_point_and_sophos_say_no_change_is_needed(capsys):
         dummy, result = run_module(capsys, vendor=vendor)
         assert "expects 'Connects directly'; no firewall change is needed" in result['compliance']['findings'][0]
         assert any('MappingVariesByDestIP' in advice for advice in result['compliance']['advice'])
+
+
+def test_fortinet_points_at_the_tailnet_host(capsys):
+    dummy, result = run_module(capsys, vendor='fortinet')
+    finding = result['compliance']['findings'][0]
+    assert result['compliance']['workaround'] == 'randomize_port'
+    assert 'nothing to change on the firewall' in finding and 'directpath_vendor tailnet (role tailnet)' in finding
 
 
 def test_cisco_umbrella_has_no_workaround_and_gives_the_advice(capsys):
