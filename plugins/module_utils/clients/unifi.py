@@ -228,9 +228,12 @@ class UnifiClient(object):
             detail = self._describe(json.loads(error.body or '{}'))
         except ValueError:
             detail = (error.body or '').strip()[:200]
+        if error.status == 401 and self.api_key:
+            return DirectPathError('%s: the controller %s rejected the API key (HTTP 401 %s); check the key, and note that on some '
+                                   'UniFi Network versions API keys reach only the official Integration API, not the site settings: '
+                                   'use username and password there' % (action, self.host, detail), cause='auth')
         if error.status == 401:
-            how = 'the API key' if self.api_key else 'the session'
-            return DirectPathError('%s: the controller %s rejected %s (HTTP 401 %s)' % (action, self.host, how, detail), cause='auth')
+            return DirectPathError('%s: the controller %s rejected the session (HTTP 401 %s)' % (action, self.host, detail), cause='auth')
         if error.status == 403:
             return DirectPathError('%s: the controller %s refused the request (HTTP 403 %s): the account needs the '
                                    'Network admin role, or the CSRF token was refused' % (action, self.host, detail), cause='auth')
