@@ -44,7 +44,6 @@ from ansible_collections.directpath.firewall.plugins.module_utils.transport.http
 __all__ = [
     'FORTIOS_CONNECTION_SPEC',
     'FortiosClient',
-    'parse_version',
     'without_origin_keys',
 ]
 

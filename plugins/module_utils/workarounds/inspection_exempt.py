@@ -44,7 +44,6 @@ from ansible_collections.directpath.firewall.plugins.module_utils.engine.plan im
 from ansible_collections.directpath.firewall.plugins.module_utils.engine.runner import finish
 
 __all__ = [
-    'DERP_FINDING',
     'INSPECTION_EXEMPT_SPEC',
     'VENDOR',
     'WORKAROUND',
