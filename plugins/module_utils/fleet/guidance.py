@@ -80,6 +80,7 @@ GUIDANCE = {
         'role': 'barracuda',
         'caveats': (
             'Raising Max UDP takes effect only after a firewall (firmware) restart.',
+            'Max UDP has no REST API resource: it is always a manual step (a forwarding rule can override it per rule).',
             'Open the port only for the Tailscale hosts and UDP port you name.',
         ),
     },
@@ -190,7 +191,10 @@ GUIDANCE = {
         'workarounds': ('p2p_threat',),
         'modules': ('unifi_p2p_threat',),
         'role': 'unifi',
-        'caveats': ('Only matters when threat detection is on: the P2P category must not be blocked.',),
+        'caveats': (
+            'Only matters when threat detection is on: the P2P category must not be blocked.',
+            'UniFi Network 9.0.108 and later show it as "Peer to Peer and Dark Web" (Security > Protection).',
+        ),
     },
 }
 
