@@ -176,6 +176,7 @@ REPORT_JSON_SCHEMA = {
                                 'msg': {'type': 'string'},
                                 'cause': {'type': 'string'},
                                 'next_step': {'type': 'string'},
+                                'tailnet_policy': {'type': 'object'},
                             },
                         },
                     },
@@ -264,6 +265,9 @@ def normalise_record(compliance, result=None, task='', check_mode=None):
         'task': str(task or ''),
         'next_step': NEXT_STEPS[status],
     }
+    if isinstance(compliance.get('tailnet_policy'), dict):
+        # What the tailnet policy file says (records of tailnet_policy): the randomizeClientPort note reads it.
+        record['tailnet_policy'] = dict(compliance['tailnet_policy'])
     if status == 'error':
         if result.get('msg'):
             record['msg'] = str(result['msg'])
@@ -449,9 +453,11 @@ def cross_vendor_notes(devices):
     wanting, conflicting, maybe_conflicting = [], [], []
     for device in devices:
         for record in device['records']:
-            if record['status'] not in in_play or record.get('state') == 'absent':
-                continue
             keys = _rcp_key(device['vendor'], record)
+            # A Fortinet firewall's record is not_applicable: the tailnet host applies its workaround.
+            applied_elsewhere = record['status'] == 'not_applicable' and GUIDANCE.get(device['vendor'], {}).get('applied_by')
+            if (record['status'] not in in_play and not applied_elsewhere) or record.get('state') == 'absent':
+                continue
             if any(key in RANDOMIZE_CLIENT_PORT['wants'] for key in keys):
                 wanting.append(device['host'])
             elif any(key in RANDOMIZE_CLIENT_PORT['conflicts'] for key in keys):
@@ -495,7 +501,37 @@ def cross_vendor_notes(devices):
                      'firewalls.' % ', '.join(wanting)),
             'hosts': wanting,
         })
+    policy = _tailnet_policy_read(devices)
+    if policy and notes:
+        host, state = policy
+        for note in notes:
+            note['text'] += ' ' + _policy_sentence(host, state, conflicting)
+            note['hosts'].append(host)
+            if not state.get('tailnet_wide') and not state.get('tags') and note['level'] == 'info':
+                note['level'] = 'warning'
     return notes
+
+
+def _tailnet_policy_read(devices):
+    """(host, state) of the tailnet policy file as a tailnet_policy record read it, or None."""
+    for device in devices:
+        for record in device['records']:
+            if isinstance(record.get('tailnet_policy'), dict):
+                return device['host'], record['tailnet_policy']
+    return None
+
+
+def _policy_sentence(host, state, conflicting):
+    if state.get('tailnet_wide'):
+        text = 'The tailnet policy file (read through %s) has randomizeClientPort on tailnet-wide' % host
+        return text + (', which the selective source-port rule on %s cannot work with.' % ', '.join(conflicting)
+                       if conflicting else '.')
+    tags = state.get('tags') or []
+    if tags:
+        return ('The tailnet policy file (read through %s) has randomizeClientPort off tailnet-wide and grants '
+                'randomize-client-port to %s.' % (host, ', '.join(tags)))
+    return ('The tailnet policy file (read through %s) has randomizeClientPort off and grants randomize-client-port to '
+            'no tag: the nodes behind these firewalls keep port 41641 until the tailnet role applies it.' % host)
 
 
 # Subjects of records that are not firewalls of the guidance table: the Tailscale nodes that

@@ -209,6 +209,19 @@ def _plan_attr_removal(data, attr, tags, plan):
     return removals
 
 
+def policy_state(data, setting=SETTING):
+    """What the policy file says about ``setting``: on tailnet-wide, and the tags its node attribute is
+    granted to (a ``*`` target is listed as ``*``). The audit report's fleet note reads this."""
+    spec = MANAGED_SETTINGS[setting]
+    tags = set()
+    node_attrs = data.get('nodeAttrs') if isinstance(data.get('nodeAttrs'), list) else []
+    for entry in node_attrs:
+        grant = _grants(entry, spec['node_attr'])
+        if grant:
+            tags.update(target for target in grant[0] if isinstance(target, str) and (target.startswith('tag:') or target == '*'))
+    return {'setting': setting, 'tailnet_wide': data.get(setting) is True, 'tags': sorted(tags)}
+
+
 def _text_diff(before, after):
     return ''.join(difflib.unified_diff(before.splitlines(True), after.splitlines(True), 'policy file (before)',
                                         'policy file (after)'))
@@ -252,9 +265,13 @@ def run_tailnet_policy(ctx, api_calls):
             extra['etag'] = written.etag
 
         try:
-            return finish(ctx, plan, apply, api_calls, extra)
+            result = finish(ctx, plan, apply, api_calls, extra)
         except PolicyConflict as conflict:
             conflicts.append(str(conflict))
+            continue
+        after = parse(new_text).to_python() if result['compliance']['applied'] else data
+        result['compliance']['tailnet_policy'] = policy_state(after)
+        return result
     raise DirectPathError('the tailnet policy file changed under us %d times in a row (someone else is editing it); '
                           'nothing was written: run again later' % len(conflicts), cause='conflict',
                           details={'conflicts': conflicts})

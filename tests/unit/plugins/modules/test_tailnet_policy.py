@@ -287,3 +287,10 @@ def test_policy_with_a_repeated_name_is_refused(sim, capsys):
 
 def test_hujson_round_trip_of_the_team_policy():
     assert parse(TEAM_POLICY).pack() == TEAM_POLICY
+
+
+def test_the_record_says_what_the_policy_file_holds(sim, capsys):
+    result = run_module(capsys, conn(sim, scope='tags', tags=['tag:branch']), check_mode=True)
+    assert result['compliance']['tailnet_policy'] == {'setting': 'randomizeClientPort', 'tailnet_wide': False, 'tags': []}
+    result = run_module(capsys, conn(sim, scope='tags', tags=['tag:branch']))
+    assert result['compliance']['tailnet_policy'] == {'setting': 'randomizeClientPort', 'tailnet_wide': False, 'tags': ['tag:branch']}
