@@ -42,6 +42,7 @@ import errno
 import fcntl
 import os
 import pwd
+import re
 import shlex
 import signal
 import subprocess
@@ -64,6 +65,8 @@ __all__ = [
     'insert_child',
     'login_user',
     'parse_config',
+    'php_serialize',
+    'php_unserialize',
     'read_record',
     'remove_child',
     'run_apply',
@@ -447,9 +450,34 @@ class ConfigXml(object):
         _atomic_write(target, content, 0o640)
         return target
 
+    def _update_backup_cache(self, stamp: str) -> None:
+        """pfSense backup_config(): backup/backup.cache, a PHP-serialised array revision time ->
+        {description, version, filesize}, read by the Config History page (an unreadable cache starts afresh,
+        as PHP's unserialize() failing does)."""
+        path = os.path.join(self.backup_dir, 'backup.cache')
+        cache = {}
+        try:
+            with open(path, 'rb') as handle:
+                loaded = php_unserialize(handle.read())
+            if isinstance(loaded, dict):
+                cache = loaded
+        except (IOError, OSError, ValueError):
+            cache = {}
+        key = int(stamp) if re.match(r'^-?[0-9]+$', stamp) else stamp
+        cache[key] = {
+            'description': child_text(self.find('revision'), 'description') or 'Unknown',
+            'version': child_text(self.root, 'version') or '?',
+            'filesize': os.path.getsize(self.written_backup),
+        }
+        _atomic_write(path, php_serialize(cache), 0o640)
+
     def _write_file(self, content: bytes) -> None:
         if self.convention.write_in_place and self._lock_handle is not None and self.lock_path == self.path:
-            # OPNsense Config::save: truncate and write through the locked handle.
+            # OPNsense Config::save: truncate and write through the locked handle. A full copy is
+            # written next to it first, so a full or read-only file system fails before the file is touched.
+            _atomic_write(os.path.join(os.path.dirname(os.path.abspath(self.path)), '.directpath-space-check'),
+                          content, 0o600)
+            os.unlink(os.path.join(os.path.dirname(os.path.abspath(self.path)), '.directpath-space-check'))
             handle = self._lock_handle
             handle.seek(0)
             handle.truncate(0)
@@ -467,9 +495,10 @@ class ConfigXml(object):
         """
         now = time.time()
         if not self.convention.backup_new_file:
-            # pfSense: copy of the previous file, named by its revision time.
+            # pfSense backup_config(): copy of the previous file, named by its revision time, listed in backup.cache.
             previous = child_text(self.find('revision'), 'time') or '0'
             self.written_backup = self._backup(self.original, previous)
+            self._update_backup_cache(previous)
         self._update_revision(description, now)
         content = self.serialize()
         try:
@@ -528,6 +557,57 @@ class ConfigXml(object):
                 os.unlink(self.cache_file)
             except OSError:
                 pass
+
+
+def php_serialize(value) -> bytes:
+    """PHP's serialize() for what backup.cache holds: dicts (arrays), str, int."""
+    if isinstance(value, bool):
+        return b'b:%d;' % int(value)
+    if isinstance(value, int):
+        return b'i:%d;' % value
+    if isinstance(value, str):
+        data = value.encode('utf-8')
+        return b's:%d:"' % len(data) + data + b'";'
+    if isinstance(value, dict):
+        return b'a:%d:{' % len(value) + b''.join(php_serialize(key) + php_serialize(item) for key, item in value.items()) + b'}'
+    raise ValueError('cannot serialise %r' % (value,))
+
+
+def php_unserialize(data: bytes):
+    """The inverse of :func:`php_serialize` (arrays, strings, integers, booleans, null); ValueError otherwise."""
+    def parse(position):
+        kind = data[position:position + 2]
+        if kind == b'N;':
+            return None, position + 2
+        end = data.index(b';' if kind in (b'i:', b'b:') else b':', position + 2)
+        if kind == b'i:':
+            return int(data[position + 2:end]), end + 1
+        if kind == b'b:':
+            return data[position + 2:end] == b'1', end + 1
+        if kind == b's:':
+            length = int(data[position + 2:end])
+            start = end + 2
+            if data[end + 1:start] != b'"' or data[start + length:start + length + 2] != b'";':
+                raise ValueError('bad string at %d' % position)
+            return data[start:start + length].decode('utf-8', 'replace'), start + length + 2
+        if kind == b'a:':
+            count = int(data[position + 2:end])
+            position = end + 2
+            result = {}
+            for dummy in range(count):
+                key, position = parse(position)
+                item, position = parse(position)
+                result[key] = item
+            if data[position:position + 1] != b'}':
+                raise ValueError('bad array end at %d' % position)
+            return result, position + 1
+        raise ValueError('unsupported PHP serialisation at %d' % position)
+
+    try:
+        value, position = parse(0)
+    except (IndexError, TypeError) as error:
+        raise ValueError('truncated PHP serialisation (%s)' % error)
+    return value
 
 
 def _mode_of(path, default):
@@ -662,19 +742,29 @@ def read_record(config: ConfigXml, workaround: str) -> dict:
 
 
 def write_record(config: ConfigXml, workaround: str, record: dict) -> None:
-    """Replace our record for ``workaround``; an empty record removes it (and the parents we left empty)."""
+    """Replace our record for ``workaround``; an empty record removes it (and the parents we created).
+
+    When the record's container needs an ``installedpackages`` the file did not
+    have, the container says so (``created_section``), so the last removal takes
+    that away too.
+    """
+    container_parent = RECORD_PATH.rsplit('/', 1)[0]
     parent = config.find(RECORD_PATH)
     if parent is not None:
         old = parent.find(workaround)
         if old is not None:
             remove_child(parent, old)
     if not any(record.values()):
-        if parent is not None and not len(parent):
-            # Our own container: always ours, removed when empty; its parent only when we created it.
-            remove_child(config.find(RECORD_PATH.rsplit('/', 1)[0]), parent)
-            config.prune_empty(RECORD_PATH.rsplit('/', 1)[0])
+        if parent is not None and not [child for child in parent if child.tag != 'created_section']:
+            created = (parent.findtext('created_section') or '').split(RECORD_SEPARATOR)
+            remove_child(config.find(container_parent), parent)
+            config.remove_created([path for path in created if path])
         return
-    parent = config.ensure(RECORD_PATH)
+    if parent is None:
+        created = config.missing_levels(container_parent)
+        parent = config.ensure(RECORD_PATH)
+        if created:
+            ET.SubElement(parent, 'created_section').text = RECORD_SEPARATOR.join(created)
     node = ET.Element(workaround)
     for name in sorted(record):
         values = [str(value) for value in record[name]]

@@ -363,12 +363,12 @@ def run_natpmp(ctx, api_calls, product) -> dict:
 
         def apply(current_plan):
             product.write_upnp(config, desired)
+            write_record(config, 'natpmp', new_record)
             if params['state'] == 'absent' and created and desired.is_empty():
                 node = config.find(product.upnp_path)
                 for child in list(node):
                     node.remove(child)
                 config.remove_created(created)
-            write_record(config, 'natpmp', new_record)
             apply_with_rollback(config, 'directpath.firewall %s_natpmp (state=%s)' % (product.name, params['state']),
                                 commands, api_calls, params['apply_timeout'])
 

@@ -77,6 +77,12 @@ def run_config_xml(ctx, params, api_calls, version_text):
         others = [rule for rule in OPNSENSE.outbound_rules(config) if rule not in ours.values()]
         new_mode, mode_before = plan_nat_mode(plan, mode, params['state'], record, len(others))
         new_record = {'mode_before': mode_before} if mode_before else {}
+        # Sections we create are recorded, so state=absent leaves no empty section behind.
+        created = list(record.get('created_section', []))
+        if params['state'] == 'present':
+            created = created or config.missing_levels('nat/outbound')
+            if created:
+                new_record['created_section'] = created
         plan.compare('rules', current, wanted, finding='the outbound NAT rules for the Tailscale hosts are missing or differ')
         add_exposure_and_advice(plan, params, hosts)
         commands = OPNSENSE.apply_commands(params, WORKAROUND)
@@ -93,6 +99,11 @@ def run_config_xml(ctx, params, api_calls, version_text):
                 OPNSENSE.insert_rule(config, OPNSENSE.build_rule(view), inserted)
                 inserted += 1
             write_record(config, WORKAROUND, new_record)
+            outbound = config.find('nat/outbound')
+            if outbound is not None and created and not wanted and new_mode == 'automatic' and not len(outbound.findall('rule')):
+                if 'nat/outbound' in created and outbound.find('mode') is not None:
+                    outbound.remove(outbound.find('mode'))
+                config.remove_created(created)
             apply_with_rollback(config, 'directpath.firewall opnsense_static_port (state=%s)' % params['state'],
                                 commands, api_calls, params['apply_timeout'])
 

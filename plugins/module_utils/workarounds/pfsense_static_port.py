@@ -74,7 +74,8 @@ def plan_static_port(plan, config, params, version, version_text):
     # Sections we create are recorded, so state=absent leaves no empty section behind.
     desired['created'] = list(record.get('created_section', []))
     if params['state'] == 'present':
-        desired['created'] = desired['created'] or config.missing_levels('nat/outbound')
+        desired['created'] = desired['created'] or (config.missing_levels('nat/outbound')
+                                                    + (['aliases'] if config.find('aliases') is None else []))
         if desired['created']:
             desired['record']['created_section'] = desired['created']
     if params['state'] == 'present':
@@ -121,13 +122,13 @@ def write_changes(config, desired, ours):
             rules = [child for child in children if child.tag == 'rule']
             position = children.index(rules[0]) if rules else len(children)
         insert_child(outbound, new, position)
+    write_record(config, WORKAROUND, desired['record'])
     if created and desired['rule'] is None and desired['mode'] == 'automatic':
-        # The nat section we created, back to the default mode and no rule: leave none.
+        # The sections we created, back to the default mode and no rule: leave none.
         mode = outbound.find('mode')
-        if mode is not None and not len(outbound.findall('rule')):
+        if mode is not None and not len(outbound.findall('rule')) and 'nat/outbound' in created:
             outbound.remove(mode)
         config.remove_created(created)
-    write_record(config, WORKAROUND, desired['record'])
 
 
 def run_pfsense_static_port(ctx, api_calls):

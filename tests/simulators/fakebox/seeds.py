@@ -81,3 +81,243 @@ def opnsense_config(nat_mode='automatic', interfaces=None):
         'interfaces': _interfaces_xml(interfaces or OPNSENSE_INTERFACES, '    '),
         'nat_mode': nat_mode, 'user_acl': USER_ACL.replace('198.18.20.50', '198.18.40.50'), 'user_descr': USER_OUTBOUND_DESCR,
     }
+
+
+# ---- field-shaped files ----------------------------------------------------------------------------------
+#
+# What real boxes hold and the templates above do not: no UPnP section (the package or plugin never
+# configured), no <revision> (a file restored from a factory default or written by an old release:
+# pfsense/pfsense src/conf.default/config.xml has none), no <nat> section (both products' factory files
+# start in automatic mode without one), a DHCP WAN (<ipaddr>dhcp</ipaddr>, as both factory files ship),
+# an interface without an address, VLAN devices (<vlans><vlan> with <if>/<tag>/<vlanif>, interfaces on
+# igb1.20), and both empty-element styles. OPNsense (opnsense/core src/etc/config.xml.sample and a
+# 24.x/25.x box): the virtual lo0 and openvpn interface entries (<internal_dynamic>, <virtual>, <type>).
+
+PFSENSE_FIELD = '''<?xml version="1.0"?>
+<pfsense>
+	<version>21.7</version>
+	<lastchange/>
+	<system>
+		<optimization>normal</optimization>
+		<hostname>pfSense</hostname>
+		<domain>home.arpa</domain>
+		<group>
+			<name>admins</name>
+			<description><![CDATA[System Administrators]]></description>
+			<scope>system</scope>
+			<gid>1999</gid>
+			<member>0</member>
+			<priv>page-all</priv>
+		</group>
+		<user>
+			<name>admin</name>
+			<descr><![CDATA[System Administrator &amp; owner]]></descr>
+			<scope>system</scope>
+			<groupname>admins</groupname>
+			<bcrypt-hash>$2y$10$13ZbTeKBRmDK1bu1ONNYIuGKdd1qvtLmJ2dZ0Vs3mADpm7nHW1X1e</bcrypt-hash>
+			<uid>0</uid>
+			<priv>user-shell-access</priv>
+		</user>
+		<webgui>
+			<protocol>https</protocol>
+			<loginautocomplete></loginautocomplete>
+		</webgui>
+		<disablenatreflection>yes</disablenatreflection>
+		<timezone>Etc/UTC</timezone>
+	</system>
+	<interfaces>
+		<wan>
+			<enable></enable>
+			<if>igb0</if>
+			<ipaddr>dhcp</ipaddr>
+			<ipaddrv6>dhcp6</ipaddrv6>
+			<blockpriv/>
+			<blockbogons></blockbogons>
+			<media></media>
+			<mediaopt></mediaopt>
+			<dhcp6-ia-pd-len>0</dhcp6-ia-pd-len>
+		</wan>
+		<lan>
+			<enable></enable>
+			<if>igb1</if>
+			<descr><![CDATA[LAN]]></descr>
+			<ipaddr>198.18.50.1</ipaddr>
+			<subnet>24</subnet>
+		</lan>
+		<opt1>
+			<descr><![CDATA[IOT]]></descr>
+			<if>igb1.20</if>
+			<enable></enable>
+			<ipaddr>198.18.60.1</ipaddr>
+			<subnet>24</subnet>
+		</opt1>
+		<opt2>
+			<descr><![CDATA[SPARE]]></descr>
+			<if>igb2</if>
+		</opt2>
+	</interfaces>
+	<vlans>
+		<vlan>
+			<if>igb1</if>
+			<tag>20</tag>
+			<pcp></pcp>
+			<descr><![CDATA[IoT &lt;untrusted&gt;]]></descr>
+			<vlanif>igb1.20</vlanif>
+		</vlan>
+	</vlans>
+	<staticroutes></staticroutes>
+	<dhcpd>
+		<lan>
+			<enable></enable>
+			<range>
+				<from>198.18.50.100</from>
+				<to>198.18.50.199</to>
+			</range>
+		</lan>
+	</dhcpd>
+	<filter>
+		<rule>
+			<type>pass</type>
+			<interface>lan</interface>
+			<ipprotocol>inet</ipprotocol>
+			<descr><![CDATA[Default allow LAN to any rule]]></descr>
+			<source>
+				<network>lan</network>
+			</source>
+			<destination>
+				<any></any>
+			</destination>
+		</rule>
+	</filter>
+	<installedpackages>
+		<package>
+			<name>Open-VM-Tools</name>
+			<descr><![CDATA[VMware Tools &amp; drivers]]></descr>
+			<version>10.1.0_5,1</version>
+		</package>
+	</installedpackages>
+</pfsense>
+'''
+
+OPNSENSE_FIELD = '''<?xml version="1.0"?>
+<opnsense>
+  <theme>opnsense</theme>
+  <sysctl version="1.0.0" persisted_at="1714000000.00">
+    <item>
+      <descr>Increase UFS read-ahead speeds to match the state of hard drives and NCQ.</descr>
+      <tunable>vfs.read_max</tunable>
+      <value>default</value>
+    </item>
+  </sysctl>
+  <system>
+    <optimization>normal</optimization>
+    <hostname>OPNsense</hostname>
+    <domain>localdomain</domain>
+    <group>
+      <name>admins</name>
+      <description>System Administrators</description>
+      <scope>system</scope>
+      <gid>1999</gid>
+      <member>0</member>
+      <priv>page-all</priv>
+    </group>
+    <user>
+      <name>root</name>
+      <descr>System Administrator &amp; owner</descr>
+      <scope>system</scope>
+      <groupname>admins</groupname>
+      <uid>0</uid>
+    </user>
+    <webgui>
+      <protocol>https</protocol>
+    </webgui>
+    <timezone>Etc/UTC</timezone>
+  </system>
+  <interfaces>
+    <wan>
+      <enable>1</enable>
+      <if>vtnet0</if>
+      <mtu/>
+      <ipaddr>dhcp</ipaddr>
+      <ipaddrv6>dhcp6</ipaddrv6>
+      <subnet/>
+      <gateway/>
+      <blockpriv>1</blockpriv>
+      <blockbogons>1</blockbogons>
+      <dhcphostname/>
+      <media/>
+      <mediaopt/>
+    </wan>
+    <lan>
+      <enable>1</enable>
+      <if>vtnet1</if>
+      <ipaddr>198.18.70.1</ipaddr>
+      <subnet>24</subnet>
+      <ipaddrv6>track6</ipaddrv6>
+      <subnetv6/>
+      <media/>
+      <mediaopt/>
+      <track6-interface>wan</track6-interface>
+      <track6-prefix-id>0</track6-prefix-id>
+    </lan>
+    <opt1>
+      <if>vlan0.30</if>
+      <descr>GUEST</descr>
+      <enable>1</enable>
+      <ipaddr>198.18.80.1</ipaddr>
+      <subnet>24</subnet>
+    </opt1>
+    <lo0>
+      <internal_dynamic>1</internal_dynamic>
+      <descr>Loopback</descr>
+      <enable>1</enable>
+      <if>lo0</if>
+      <ipaddr>127.0.0.1</ipaddr>
+      <ipaddrv6>::1</ipaddrv6>
+      <subnet>8</subnet>
+      <subnetv6>128</subnetv6>
+      <type>none</type>
+      <virtual>1</virtual>
+    </lo0>
+    <openvpn>
+      <internal_dynamic>1</internal_dynamic>
+      <enable>1</enable>
+      <if>openvpn</if>
+      <descr>OpenVPN</descr>
+      <type>group</type>
+      <virtual>1</virtual>
+      <networks/>
+    </openvpn>
+  </interfaces>
+  <vlans version="1.0.0" persisted_at="1714000000.00">
+    <vlan uuid="1f5c2b0e-7a1d-4c3e-9b8a-0d6e5f4a3b21">
+      <if>vtnet1</if>
+      <tag>30</tag>
+      <pcp>0</pcp>
+      <proto/>
+      <descr>guest &lt;wifi&gt;</descr>
+      <vlanif>vlan0.30</vlanif>
+    </vlan>
+  </vlans>
+  <OPNsense>
+    <Firewall>
+      <Filter version="1.0.4">
+        <rules/>
+        <snatrules/>
+        <npt/>
+        <onetoone/>
+      </Filter>
+    </Firewall>
+  </OPNsense>
+  <revision>
+    <username>(system)</username>
+    <time>1714000000.1234</time>
+    <description>/usr/local/etc/rc.bootup made changes</description>
+  </revision>
+</opnsense>
+'''
+
+
+def field_config(product):
+    """A config.xml shaped like a real box of ``product`` (see the note above)."""
+    return PFSENSE_FIELD if product == 'pfsense' else OPNSENSE_FIELD
