@@ -149,6 +149,10 @@ def run_api(ctx, params, api_calls, version_text):
     rows = [row for row in all_rows if is_ours(row.get('description'))]
     current = dict((row.get('source_net', ''), api_view(row)) for row in rows)
     uuids = dict((row.get('source_net', ''), row.get('uuid')) for row in rows)
+    # The rows as read, for undo: a deleted rule comes back with every field it had, an updated
+    # rule gets back the old value of each field we sent.
+    originals = dict((row.get('source_net', ''), dict((key, value) for key, value in row.items()
+                                                      if key not in ('uuid', 'is_automatic'))) for row in rows)
     wanted = wanted_rules(hosts, params['interface'])
     new_mode, mode_before = plan_nat_mode(plan, mode, params['state'], record, len(all_rows) - len(rows), what='source NAT')
     new_record = {'mode_before': mode_before} if mode_before else {}
@@ -164,14 +168,16 @@ def run_api(ctx, params, api_calls, version_text):
             for key, view in current.items():
                 if key not in wanted:
                     api.delete(uuids[key])
-                    undo.append(lambda view=view: api.add(api_body(view)))
+                    undo.append(lambda key=key: api.add(originals[key]))
             for key, view in wanted.items():
                 if key not in current:
                     uuid = api.add(api_body(view))
                     undo.append(lambda uuid=uuid: api.delete(uuid))
                 elif current[key] != view:
-                    api.update(uuids[key], api_body(view))
-                    undo.append(lambda key=key: api.update(uuids[key], api_body(current[key])))
+                    body = api_body(view)
+                    api.update(uuids[key], body)
+                    undo.append(lambda key=key, body=body: api.update(
+                        uuids[key], dict((field, originals[key][field]) for field in body if field in originals[key])))
             api.apply()
         except DirectPathError as error:
             restored = True

@@ -127,3 +127,50 @@ def test_simulator_rejects_unknown_fields_and_bad_choices(sim):
 def sim_rule():
     from ansible_collections.directpath.firewall.tests.simulators.opnsense_api import RULE_DEFAULTS
     return dict(RULE_DEFAULTS, interface='wan')
+
+
+# ---- undo of each kind after a failed apply (issue 9 item 13), and the mode restored on this path too ----------
+
+OURS_21 = 'directpath.firewall: Tailscale host 198.18.30.21, UDP static port (managed by Ansible)'
+OURS_99 = 'directpath.firewall: Tailscale host 198.18.30.99, UDP static port (managed by Ansible)'
+
+
+def test_failed_apply_undoes_an_update_field_by_field(box, sim):
+    sim.state_update({'snat_mode': 'hybrid', 'rules': {'3c1d5e7f-0a2b-4c6d-8e9f-1a2b3c4d5e6f': {
+        'interface': 'opt1', 'protocol': 'UDP', 'source_net': '198.18.30.21', 'staticnatport': '1', 'sequence': '7',
+        'ipprotocol': 'inet', 'description': OURS_21}}})
+    before = sim.state_dump()['config']
+    sim.faults.arm('commit_fail', count=1, message='Execute error')
+    result = run_module(opnsense_static_port, args(box, sim, tailscale_hosts=['198.18.30.21']))
+    assert result['failed'] is True and result['cause'] == 'commit' and result['device_unchanged'] is True
+    assert 'source_nat:setRule' in sim.journal.ops()
+    assert sim.state_dump()['config'] == before
+
+
+def test_failed_apply_undoes_a_delete_with_every_field(box, sim):
+    sim.state_update({'snat_mode': 'hybrid', 'rules': {'4d2e6f80-1b3c-4d7e-9fa0-2b3c4d5e6f70': {
+        'interface': 'wan', 'protocol': 'UDP', 'source_net': '198.18.30.99', 'staticnatport': '1', 'sequence': '9',
+        'ipprotocol': 'inet', 'description': OURS_99, 'log': '1'}}})
+    before = list(sim.state_dump()['config']['rules'].values())
+    sim.faults.arm('commit_fail', count=1, message='Execute error')
+    result = run_module(opnsense_static_port, args(box, sim, state='absent', tailscale_hosts=None))
+    assert result['failed'] is True and result['device_unchanged'] is True
+    assert 'source_nat:delRule' in sim.journal.ops()
+    assert list(sim.state_dump()['config']['rules'].values()) == before
+
+
+def test_api_path_switches_the_mode_back_on_absent(box, sim):
+    run_module(opnsense_static_port, args(box, sim))
+    assert sim.state_dump()['running']['snat_mode'] == 'hybrid'
+    result = run_module(opnsense_static_port, args(box, sim, state='absent', tailscale_hosts=None))
+    assert result['changed'] is True
+    assert sim.state_dump()['running']['snat_mode'] == 'automatic' and ours(sim) == []
+    assert b'directpath_firewall' not in box.config_bytes()
+    assert run_module(opnsense_static_port, args(box, sim, state='absent', tailscale_hosts=None))['changed'] is False
+
+
+def test_api_path_keeps_a_hybrid_mode_the_admin_chose(box, sim):
+    sim.state_update({'snat_mode': 'hybrid'})
+    run_module(opnsense_static_port, args(box, sim))
+    run_module(opnsense_static_port, args(box, sim, state='absent', tailscale_hosts=None))
+    assert sim.state_dump()['running']['snat_mode'] == 'hybrid'
