@@ -10,7 +10,7 @@ OUT=$ROOT/demo-output
 WORK=$ROOT/build/demo
 COLLECTIONS=$WORK/collections
 STATE=$WORK/fleet
-FLEET_VENDORS=${DEMO_VENDORS:-panos:2,pfsense:1,opnsense:1,fortinet_dpi:1}
+FLEET_VENDORS=${DEMO_VENDORS:-panos:2,pfsense:1,opnsense:1,fortinet_dpi:1,tailnet:1}
 
 # shellcheck source=/dev/null
 . "$VENV/bin/activate"
