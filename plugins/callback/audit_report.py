@@ -85,8 +85,9 @@ notes:
   - A failed or unreachable task whose result has no compliance record is reported as C(error) with the task's
     message and a cause, when the task is one of this collection's or the host has C(directpath_vendor) (a role's
     argument check, an undefined vault variable, the SSH connection).
-  - Every host with C(directpath_vendor) that a play of the run targeted is in the report, once that play produced a
-    record or a failure. A host that got no record at all (skipped, ended early) is reported C(error), cause C(not_run).
+  - Every host with C(directpath_vendor) that a play of the run targeted is in the report when that play ran a task of
+    this collection (a module, or a task of one of its roles) or reported a failure. A host that got no record at all
+    (skipped, ended early) is reported C(error), cause C(not_run).
 '''
 
 from ansible.plugins.callback import CallbackBase
@@ -119,7 +120,7 @@ class CallbackModule(CallbackBase):
         self._play = None
         self._play_name = ''
         # Per play: the targeted hosts that have a directpath_vendor ({host: vendor}), and whether
-        # the play reported anything (a record or a failure) for any host.
+        # the play ran a task of this collection (a module or a role's task) or reported anything.
         self._plays = []
 
     # Events ---------------------------------------------------------------
@@ -129,7 +130,13 @@ class CallbackModule(CallbackBase):
         self._play_name = _play_name(play)
         getter = getattr(play, 'get_variable_manager', None)
         self._variable_manager = getter() if callable(getter) else getattr(play, '_variable_manager', None)
-        self._plays.append({'name': self._play_name, 'targets': self._targeted_firewalls(play), 'reported': False})
+        check_mode = getattr(play, 'check_mode', None)
+        self._plays.append({'name': self._play_name, 'targets': self._targeted_firewalls(play), 'reported': False,
+                            'check_mode': check_mode if isinstance(check_mode, bool) else None})
+
+    def v2_playbook_on_task_start(self, task, is_conditional):
+        if _is_ours(task):
+            self._mark_reported()
 
     def v2_runner_on_ok(self, result):
         self._collect(result)
@@ -173,8 +180,6 @@ class CallbackModule(CallbackBase):
         self._mark_reported()
 
     def _report_hosts_without_record(self):
-        if not len(self.collector):
-            return
         reported = set(self.collector.hosts())
         for play in self._plays:
             if not play['reported']:
@@ -182,7 +187,7 @@ class CallbackModule(CallbackBase):
             for host, vendor in play['targets'].items():
                 if host not in reported:
                     self.collector.set_device_vendor(host, vendor)
-                    self.collector.add_record(host, unreported_host_record(vendor, play['name']))
+                    self.collector.add_record(host, unreported_host_record(vendor, play['name'], play['check_mode']))
                     reported.add(host)
 
     def _targeted_firewalls(self, play):
@@ -248,6 +253,19 @@ class CallbackModule(CallbackBase):
         if self.get_option('summary'):
             self._display.display(render_summary_table(report, self.paths))
         return self.paths
+
+
+def _is_ours(task):
+    """Whether a task is a module of this collection or a task of one of its roles."""
+    action = getattr(task, 'resolved_action', None) or getattr(task, 'action', None) or ''
+    if str(action).startswith(COLLECTION_PREFIX):
+        return True
+    role = getattr(task, '_role', None)
+    try:
+        name = role.get_name() if role is not None else ''
+    except Exception:  # pylint: disable=broad-except
+        name = ''
+    return str(name).startswith(COLLECTION_PREFIX)
 
 
 def _play_name(play):

@@ -322,12 +322,12 @@ def failure_record(vendor, action, result, task='', check_mode=None, unreachable
     return normalise_record(compliance, payload, task, check_mode)
 
 
-def unreported_host_record(vendor, play=''):
+def unreported_host_record(vendor, play='', check_mode=None):
     """The ``error`` record of a targeted firewall for which the run produced nothing at all."""
     message = ('the run targeted this firewall%s but no task reported on it (skipped, ended early or never reached): '
                'it was not audited' % (" in play '%s'" % play if play else ''))
     compliance = {'vendor': vendor or 'unknown', 'workaround': 'not_audited', 'status': 'error', 'findings': [message]}
-    return normalise_record(compliance, {'msg': message, 'cause': NOT_RUN_CAUSE})
+    return normalise_record(compliance, {'msg': message, 'cause': NOT_RUN_CAUSE}, check_mode=check_mode)
 
 
 class ReportCollector(object):

@@ -284,3 +284,24 @@ def test_default_report_dir_is_a_directory_of_its_own(monkeypatch, tmp_path):
     plugin = callback_loader.get('directpath.firewall.audit_report')
     plugin.set_options()
     assert plugin.get_option('report_dir') == str(tmp_path / 'directpath-reports')
+
+
+def test_a_play_of_this_collection_that_reported_nothing_still_reports_its_firewalls(callback, tmp_path):
+    play = FakePlay({'fw-fg': {'directpath_vendor': 'fortinet'}}, name='Audit', targets=['fw-fg'])
+    play.check_mode = True
+    callback.v2_playbook_on_play_start(play)
+    role_task = FakeTask('Report the randomizeClientPort row', 'ansible.builtin.include_role')
+    role_task._role = type('Role', (), {'get_name': lambda self: 'directpath.firewall.remediate'})()
+    callback.v2_playbook_on_task_start(role_task, False)
+    callback.v2_playbook_on_stats(None)
+    report = read_json(tmp_path)
+    record = report['devices'][0]['records'][0]
+    assert (report['devices'][0]['host'], record['status'], record['cause'], record['check_mode']) == ('fw-fg', 'error', 'not_run', True)
+
+
+def test_a_play_without_tasks_of_this_collection_writes_nothing(callback, tmp_path):
+    callback.v2_playbook_on_play_start(FakePlay({'fw-fg': {'directpath_vendor': 'fortinet'}}, targets=['fw-fg']))
+    callback.v2_playbook_on_task_start(FakeTask('ping', 'ansible.builtin.ping'), False)
+    callback.v2_runner_on_ok(FakeResult(FakeHost('fw-fg'), FakeTask('ping', 'ansible.builtin.ping'), {'ping': 'pong'}))
+    callback.v2_playbook_on_stats(None)
+    assert not os.path.exists(str(tmp_path / 'reports'))
