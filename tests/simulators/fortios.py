@@ -598,6 +598,11 @@ def _sorted_rows(obj, fields):
 # --------------------------------------------------------------------------------------------------
 # The simulator
 # --------------------------------------------------------------------------------------------------
+def _api_key():
+    alphabet = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'
+    return ''.join(secrets.choice(alphabet) for position in range(30))
+
+
 class FortiosSimulator(DeviceSimulator):
     """FortiGate REST API. Options: ``version`` (``v7.4.7``), ``build``, ``serial``, ``hostname``,
     ``access_token`` (read-write API user), ``read_only_token`` (an API user with a read-only profile),
@@ -615,9 +620,8 @@ class FortiosSimulator(DeviceSimulator):
         self.serial = serial
         self.hostname = hostname
         # FortiOS API keys are 30 characters of [A-Za-z0-9] ("execute api-user generate-key", [fos-coll] #232).
-        alphabet = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'
-        self.access_token = access_token or ''.join(secrets.choice(alphabet) for _ in range(30))
-        self.read_only_token = read_only_token or ''.join(secrets.choice(alphabet) for _ in range(30))
+        self.access_token = access_token or _api_key()
+        self.read_only_token = read_only_token or _api_key()
         self.rest_api_key_url_query = bool(rest_api_key_url_query)
         self.config = default_config()
         self._posted_mkey = None
