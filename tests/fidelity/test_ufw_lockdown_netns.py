@@ -284,11 +284,17 @@ def test_enable_in_the_sandbox_leaves_the_host_alone(sandbox):
 
 
 def test_ufw_dry_run_is_not_dry(sandbox):
-    """Why the role never runs ufw --dry-run: ufw 0.36.2's set_enabled() writes ENABLED=yes to ufw.conf anyway."""
+    """Why the role never runs ufw --dry-run: ufw 0.36.2's set_enabled() writes ENABLED=yes to ufw.conf anyway,
+    and reset moves the rules files aside whatever the flag says."""
     before = sandbox_files(sandbox)
     ufw(sandbox, '--dry-run', '--force', 'enable')
     assert 'ENABLED=yes' in (sandbox['dir'] / 'etc-ufw' / 'ufw.conf').read_text()
     assert sandbox_files(sandbox) != before
+    before = sandbox_files(sandbox)
+    ufw(sandbox, '--dry-run', '--force', 'reset')
+    after = sandbox_files(sandbox)
+    assert set(after) - set(before), 'reset --dry-run made no backup copy'
+    assert 'ufw allow 22/tcp' not in ufw(sandbox, 'show', 'added')
 
 
 def test_four_steps_inactive_ufw_local_connection_with_override(sandbox, tmp_path):
