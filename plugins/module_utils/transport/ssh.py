@@ -22,9 +22,9 @@ the user's ``~/.ssh/known_hosts``) or given as ``host_key`` (``<type> <base64>``
 ``ssh-keyscan`` prints it after the host name).
 
 netmiko's ``send_config_set`` flags no error unless given an ``error_pattern``; configuration
-commands are therefore sent one by one with ``error_pattern`` (by default ``ERROR:`` or
-``% Invalid``), so a refusal names the exact command and everything before it is known to have
-been applied. A session that drops is noticed by netmiko only through a read timeout or a closed
+commands are therefore sent one by one, each read up to the next prompt and checked against the
+error pattern (by default ``ERROR:`` or ``% Invalid``), so a refusal names the exact command, keeps
+the device's error text, and everything before it is known to have been applied. A session that drops is noticed by netmiko only through a read timeout or a closed
 channel: :class:`SessionLost` then says which command was in flight; what it did is unknown
 until the caller reconnects and reads the configuration again.
 """
@@ -42,7 +42,6 @@ try:
     import paramiko
     from netmiko import ConnectHandler
     from netmiko.exceptions import (
-        ConfigInvalidException,
         NetmikoAuthenticationException,
         NetmikoTimeoutException,
         ReadException,
@@ -167,20 +166,16 @@ class CliSession(object):
                            'or the device was replaced; check the key and update host_key/known_hosts' % self.where, 'tls')
         except ReadTimeout as error:
             text = str(error)
-            if "'\\#'" in text or 'enable' in text.lower():
+            if re.search(r"Pattern not detected: '\\*#'", text):
                 raise SshError('%s: privileged EXEC mode was not reached after login: the enable secret was refused '
                                '(or, without enable_secret, "login" did not reach privilege 15)' % self.where, 'auth')
             raise SshError('%s: the device stopped answering during login (%s s)' % (self.where, self.timeout), 'timeout')
         except NetmikoTimeoutException as error:
-            raise SshError('%s: cannot open an SSH connection (%s)' % (self.where, self._mask(str(error).strip().splitlines()[0]
-                                                                                              if str(error).strip() else 'timed out')),
-                           'unreachable')
+            # netmiko wraps paramiko's SSHException (BadHostKeyException included) and socket errors into
+            # NetmikoTimeoutException; the original is its __context__.
+            raise self._classify_connect_failure(error)
         except paramiko.SSHException as error:
-            text = self._mask(error)
-            if 'not found in known_hosts' in text:
-                raise SshError('the SSH host key of %s is not known: give it with host_key (as ssh-keyscan prints it) '
-                               'or known_hosts, or, for a lab device only, host_key_checking=false' % self.where, 'tls')
-            raise SshError('%s: SSH negotiation failed (%s)' % (self.where, text), 'unreachable')
+            raise self._classify_connect_failure(error)
         except (socket.timeout, TimeoutError):
             raise SshError('%s: the device did not answer within %s seconds' % (self.where, self.timeout), 'timeout')
         except (OSError, EOFError) as error:
@@ -198,6 +193,21 @@ class CliSession(object):
             # than the default 80 columns, so verification is turned back on.
             self.connection.global_cmd_verify = None
         return self
+
+    def _classify_connect_failure(self, error) -> SshError:
+        original = error.__context__ if error.__context__ is not None else error
+        text = self._mask(original)
+        if isinstance(original, paramiko.BadHostKeyException) or 'does not match' in text:
+            return SshError('the SSH host key of %s does not match the known key: possible man-in-the-middle, or the '
+                            'device was replaced; check the key and update host_key/known_hosts' % self.where, 'tls')
+        if 'not found in known_hosts' in text:
+            return SshError('the SSH host key of %s is not known: give it with host_key (as ssh-keyscan prints it) or '
+                            'known_hosts, or, for a lab device only, host_key_checking=false' % self.where, 'tls')
+        if isinstance(original, (socket.timeout, TimeoutError)) or 'timed out' in text.lower():
+            return SshError('%s: the SSH connection timed out after %s seconds' % (self.where, self.timeout), 'timeout')
+        reason = [line.strip() for line in text.splitlines() if line.strip()]
+        return SshError('%s: cannot open an SSH connection (%s)' % (self.where, reason[0] if reason else type(original).__name__),
+                        'unreachable')
 
     def _forget_key_file(self) -> None:
         if self._key_file:
@@ -258,12 +268,14 @@ class CliSession(object):
             for command in commands:
                 if self.on_command:
                     self.on_command(command, True)
-                try:
-                    self.connection.send_config_set([command], enter_config_mode=False, exit_config_mode=False,
-                                                    error_pattern=self.error_pattern, read_timeout=self.timeout)
-                except ConfigInvalidException as error:
-                    raise SshError('%s refused %r: %s' % (self.where, command, self._mask(_error_lines(str(error)))), 'api',
-                                   command=command)
+                # Each command is read up to the next prompt (netmiko's cmd_verify path) and checked here with
+                # error_pattern, the check send_config_set(error_pattern=...) makes on the same output; doing it
+                # here keeps the device's own error lines for the message (ConfigInvalidException drops them).
+                output = self.connection.send_config_set([command], enter_config_mode=False, exit_config_mode=False,
+                                                         cmd_verify=True, read_timeout=self.timeout)
+                if re.search(self.error_pattern, output, flags=re.M):
+                    raise SshError('%s refused %r: %s' % (self.where, command, self._mask(_error_lines(output))), 'api',
+                                   command=command, output=self._mask(output))
                 if on_applied:
                     on_applied(command)
             command = 'end'
