@@ -64,6 +64,7 @@ from ansible_collections.directpath.firewall.tests.simulators.base import (
     Response,
     SimulatorServer,
 )
+from ansible_collections.directpath.firewall.tests.simulators.cisco_asa import CiscoAsaSimulator
 from ansible_collections.directpath.firewall.tests.simulators.fortios import FortiosSimulator
 from ansible_collections.directpath.firewall.tests.simulators.panos import PanosSimulator
 from ansible_collections.directpath.firewall.tests.simulators.tailscale_api import TailscaleApiSimulator
@@ -79,6 +80,7 @@ __all__ = [
     'process_footprint',
     'register_vendor',
     'start_barracuda',
+    'start_cisco_asa',
     'start_fortigate',
     'start_panos',
     'start_tailnet',
@@ -269,6 +271,34 @@ def start_barracuda(state_dir, name, options=None):
     return FleetMember(hostvars, stop=simulator.stop, name=name, vendor='barracuda', simulator=simulator)
 
 
+def start_cisco_asa(state_dir, name, options=None):
+    """A Cisco ASA SSH simulator (netmiko's ``cisco_asa`` driver logs in to ``cisco_asa_port``); its ``/_sim/``
+    control API shares the fleet's CA. ``options``: any :class:`CiscoAsaSimulator` keyword (``version``,
+    ``username``, ``password``, ``enable_secret``, ``timeout_seconds``). The inventory carries the simulator's
+    host key (host key checking stays on) and the seed's ACL applied inbound to ``outside``."""
+    options = dict(options or {})
+    options.setdefault('hostname', name)
+    if 'timeout_seconds' in options:
+        options['timeout_seconds'] = float(options['timeout_seconds'])
+    state_dir = Path(state_dir)
+    authority = CertificateAuthority.load_or_create(state_dir)
+    simulator = CiscoAsaSimulator(state_dir / name, authority=authority, **options).start()
+    hostvars = {
+        'ansible_host': '127.0.0.1',
+        'directpath_vendor': 'cisco',
+        'cisco_asa_host': '127.0.0.1',
+        'cisco_asa_port': simulator.ssh_port,
+        'cisco_asa_username': simulator.username,
+        'cisco_asa_password': simulator.password,
+        'cisco_asa_enable_secret': simulator.enable_secret,
+        'cisco_asa_host_key': simulator.host_key_line,
+        'cisco_asa_acl': 'outside_access_in',
+        'directpath_sim_url': simulator.url,
+        'directpath_sim_ca_path': str(authority.ca_path),
+    }
+    return FleetMember(hostvars, stop=simulator.stop, name=name, vendor='cisco', simulator=simulator)
+
+
 def start_tailnet(state_dir, name, options=None):
     """A Tailscale API simulator (the tailnet's policy file) sharing the fleet's CA: the tailnet is an inventory
     host of its own (``directpath_vendor: tailnet``), not a firewall. ``options``: any
@@ -315,6 +345,7 @@ VENDOR_FACTORIES = {
     'fortinet_dpi': start_fortigate,
     'unifi': start_unifi,
     'barracuda': start_barracuda,
+    'cisco': start_cisco_asa,
     # Not a firewall: the tailnet policy file, through the Tailscale API.
     'tailnet': start_tailnet,
     # Fake boxes (directories, nothing listens): tests/simulators/fakebox.start(product).
