@@ -7,7 +7,7 @@ from __future__ import annotations
 
 
 class ModuleDocFragment(object):
-    """On-box options of every OPNsense module (mirrors ONBOX_SPEC in module_utils/opnsense.py)."""
+    """On-box options of every OPNsense module (mirrors OpnSense.spec in module_utils/clients/opnsense.py)."""
 
     DOCUMENTATION = r'''
 options:

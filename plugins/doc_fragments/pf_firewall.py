@@ -12,7 +12,7 @@ class ModuleDocFragment(object):
     The vendor fragments (pfsense.py, opnsense.py) hold the on-box connection options.
     """
 
-    # Options of pfsense_natpmp and opnsense_natpmp (mirrors NATPMP_SPEC in module_utils/miniupnpd.py).
+    # Options of pfsense_natpmp and opnsense_natpmp (mirrors NATPMP_SPEC in module_utils/workarounds/natpmp.py).
     NATPMP = r'''
 options:
   tailscale_hosts:
@@ -27,17 +27,19 @@ options:
     description:
       - Internal interfaces (config.xml names such as V(lan), V(opt1)) the service listens on.
       - Interfaces listed already are kept; the ones this module adds are removed again with O(state=absent).
-      - V(wan) and O(external_interface) are refused, as the product refuses them.
+      - V(wan) and O(external_interface) are refused, as the product refuses them, and so is a name the configuration's
+        C(<interfaces>) does not define (checked in check mode too; the error lists the names that exist).
     type: list
     elements: str
     default: [lan]
   external_interface:
-    description: The interface that holds the default route (config.xml name).
+    description: The interface that holds the default route (config.xml name, defined in its C(<interfaces>)).
     type: str
     default: wan
   external_ports:
     description:
       - External port or range a Tailscale host may map. Tailscale asks for random ports, keep it wide.
+      - A port 1-65535 or a range C(low-high) in ASCII digits, lower port first.
     type: str
     default: 1024-65535
   internal_ports:
@@ -60,18 +62,18 @@ options:
     default: present
 '''
 
-    # Options of pfsense_static_port and opnsense_static_port (mirrors STATIC_PORT_SPEC in module_utils/static_port.py).
+    # Options of pfsense_static_port and opnsense_static_port (mirrors STATIC_PORT_SPEC in module_utils/workarounds/static_port.py).
     STATIC_PORT = r'''
 options:
   tailscale_hosts:
     description:
       - Addresses (IPv4 and/or IPv6, one address each) of the Tailscale nodes behind the firewall.
       - Outbound UDP from these addresses gets the stable mapping; nothing else does.
-      - Required with O(state=present).
+      - Required with O(state=present), and must not be empty then. IPv6 addresses without a zone (C(%eth0)).
     type: list
     elements: str
   interface:
-    description: The outbound (WAN) interface the rule applies to, by config.xml name.
+    description: The outbound (WAN) interface the rule applies to, by config.xml name (defined in its C(<interfaces>)).
     type: str
     default: wan
   tailnet_randomize_client_port:

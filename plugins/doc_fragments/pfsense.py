@@ -7,7 +7,7 @@ from __future__ import annotations
 
 
 class ModuleDocFragment(object):
-    """On-box options of every pfSense module (mirrors ONBOX_SPEC in module_utils/pfsense.py)."""
+    """On-box options of every pfSense module (mirrors PfSense.spec in module_utils/clients/pfsense.py)."""
 
     DOCUMENTATION = r'''
 options:

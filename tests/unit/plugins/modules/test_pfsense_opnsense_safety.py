@@ -225,6 +225,21 @@ def test_module_waits_for_the_product_lock_and_loses_no_update(tmp_path, product
 
 
 @pytest.mark.parametrize('product', ['pfsense', 'opnsense'])
+def test_natpmp_and_static_port_at_once_both_land(tmp_path, product):
+    # The race of issue 9 item 8 (two modules on one box, as strategy: free runs them): both changes stay.
+    for attempt in range(6):
+        box = make_box(tmp_path / str(attempt), product)
+        started = [_start(box, 'natpmp'), _start(box, 'static_port')]
+        results = []
+        for process, queue in started:
+            results.append(queue.get(timeout=120))
+            process.join(10)
+        assert all(result.get('failed') is not True for result in results), results
+        assert all(result['changed'] is True for result in results)
+        assert run(box, 'natpmp')['changed'] is False and run(box, 'static_port')['changed'] is False
+
+
+@pytest.mark.parametrize('product', ['pfsense', 'opnsense'])
 def test_lock_held_too_long_fails_with_cause_lock_and_changes_nothing(tmp_path, product):
     box = make_box(tmp_path, product)
     before = box.snapshot()
