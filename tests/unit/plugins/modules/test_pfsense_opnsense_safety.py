@@ -195,33 +195,23 @@ def _start(box, workaround, **extra):
 @pytest.mark.parametrize('product,workaround', ALL)
 def test_module_waits_for_the_product_lock_and_loses_no_update(tmp_path, product, workaround):
     box = make_box(tmp_path, product)
-    with box.lock() as handle:
-        # Another administrator's save is under way: it read the file and holds the lock.
-        if product == 'opnsense':
-            handle.seek(0)
-            text = handle.read().decode('utf-8')
-        else:
-            text = box.config_bytes().decode('utf-8')
-        process, queue = _start(box, workaround)
+    started = []
+
+    def admin_save(text):
+        # Another administrator's save is under way: it holds the lock and has read the file.
+        started.append(_start(box, workaround))
         time.sleep(1.0)
         assert box.journal() == [] and box.backups() == []   # the module waits: nothing written, nothing applied
-        text = text.replace('<hostname>fw-', '<hostname>admin-renamed-fw-')
-        if product == 'opnsense':
-            handle.seek(0)
-            handle.truncate(0)
-            handle.write(text.encode('utf-8'))
-            handle.flush()
-        else:
-            with open(box.config_path + '.tmp', 'w') as out:
-                out.write(text)
-            os.replace(box.config_path + '.tmp', box.config_path)
+        return text.replace('<hostname>fw-', '<hostname>admin-renamed-fw-')
+
+    box.write_as_product(admin_save)
+    process, queue = started[0]
     result = queue.get(timeout=60)
     process.join(10)
     assert result.get('failed') is not True, result.get('msg')
     assert result['changed'] is True
-    final = root(box)
-    assert final.findtext('system/hostname').startswith('admin-renamed-')      # their change is kept
-    assert run(box, workaround)['changed'] is False                            # and ours too
+    assert root(box).findtext('system/hostname').startswith('admin-renamed-')   # their change is kept
+    assert run(box, workaround)['changed'] is False                             # and ours too
 
 
 @pytest.mark.parametrize('product', ['pfsense', 'opnsense'])
