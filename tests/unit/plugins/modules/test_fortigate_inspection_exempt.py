@@ -299,3 +299,9 @@ def test_tls_is_verified_by_default(sim, capsys):
     result = run_module(capsys, conn(sim, ca_path=None))
     assert result['failed'] is True and result['cause'] == 'tls'
     assert sim.journal.entries() == []
+
+
+def test_access_token_is_no_log_and_required():
+    from ansible_collections.directpath.firewall.plugins.module_utils.workarounds.inspection_exempt import INSPECTION_EXEMPT_SPEC
+    option = INSPECTION_EXEMPT_SPEC.argument_spec['access_token']
+    assert option['no_log'] is True and option['required'] is True

@@ -1,0 +1,74 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, DirectPath engineers
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The FortiGate API token never reaches ansible-playbook's output, even at -vvv.
+
+A real ansible-playbook run (role directpath.firewall.fortigate, diff mode, check mode then apply, then
+a run whose write the FortiGate refuses with an error that echoes the token) against the FortiOS
+simulator; its whole output is searched for the token.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ansible_collections.directpath.firewall.tests.simulators.fortios import FortiosSimulator
+
+COLLECTIONS = Path(__file__).resolve().parents[5]
+TOKEN = 'Fq7mZr2NxT9bWc4HkLp6VyD3sJg8Ra'
+
+PLAYBOOK = """
+- hosts: fgt
+  gather_facts: false
+  roles:
+    - role: directpath.firewall.fortigate
+"""
+
+
+def _playbook(tmp_path, sim, *extra):
+    inventory = tmp_path / 'inventory.yml'
+    inventory.write_text(
+        'all:\n  hosts:\n    fgt:\n'
+        '      ansible_host: 127.0.0.1\n'
+        '      ansible_python_interpreter: %s\n'
+        '      directpath_vendor: fortinet_dpi\n'
+        '      fortigate_port: %d\n      fortigate_access_token: %s\n      fortigate_ca_path: %s\n'
+        '      fortigate_application_lists: [default]\n      fortigate_ssl_ssh_profiles: [corp-deep]\n'
+        % (sys.executable, sim.port, TOKEN, sim.ca_path))
+    playbook = tmp_path / 'play.yml'
+    playbook.write_text(PLAYBOOK)
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(COLLECTIONS), ANSIBLE_NOCOLOR='1',
+               ANSIBLE_LOCALHOST_WARNING='false', ANSIBLE_PYTHON_INTERPRETER=sys.executable)
+    command = [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook')]
+    return subprocess.run(command + ['-vvv', '--diff', '-i', str(inventory), str(playbook)] + list(extra),
+                          env=env, capture_output=True, text=True, timeout=300, check=False)
+
+
+@pytest.fixture
+def sim(tmp_path):
+    simulator = FortiosSimulator(tmp_path / 'fortios', access_token=TOKEN).start()
+    yield simulator
+    simulator.stop()
+
+
+def test_api_token_never_appears_at_vvv(tmp_path, sim):
+    outputs = []
+    for extra in (['--check'], []):
+        run = _playbook(tmp_path, sim, *extra)
+        assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+        outputs.append(run.stdout + run.stderr)
+    sim.control().set_state(reset=True)
+    sim.control().arm('api_error', match='put:cmdb/firewall/ssl-ssh-profile', message='refused for token %s' % TOKEN)
+    run = _playbook(tmp_path, sim)
+    assert run.returncode != 0
+    outputs.append(run.stdout + run.stderr)
+    text = '\n'.join(outputs)
+    assert 'directpath-tailscale.com' in text and 'refused for token' in text   # the runs really did the work
+    assert TOKEN not in text
