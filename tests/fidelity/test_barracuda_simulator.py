@@ -62,7 +62,7 @@ def tailscale_rule(name='TS-DIRECT', placement=None):
 
 def test_box_info_needs_a_token_or_basic_auth(cgf):
     status, data = call(cgf, 'GET', '/rest/control/v1/box/info')
-    assert status == 200 and data['version'] == '9.0.2' and data['model'] == 'VF25'
+    assert status == 200 and data['release'] == '9.0.2' and data['model'] == 'VF25' and data['serial']
     status, data = call(cgf, 'GET', '/rest/control/v1/box/info', token=False)
     assert status == 401 and set(data) == {'code', 'message'} and data['code'] == 401
     assert call(cgf, 'GET', '/rest/control/v1/box/info', token='wrong')[0] == 401
@@ -81,10 +81,12 @@ def test_rule_list_names_expand_and_single_rule(cgf):
     assert status == 404 and data['code'] == 404 and data['message']
 
 
-def test_writes_need_rcs_message_and_json(cgf):
+def test_writes_record_the_rcs_message_and_need_json(cgf):
+    # rcsMessage is optional (Barracuda's own PowerShell module writes objects without it); it is recorded.
+    assert call(cgf, 'POST', RULES, tailscale_rule())[0] == 204
+    assert call(cgf, 'DELETE', RULES + '/TS-DIRECT' + MSG)[0] == 204
+    assert cgf.control().state()['rcs_messages'] == ['', 'directpath-test']
     before = cgf.snapshot()
-    status, data = call(cgf, 'POST', RULES, tailscale_rule())
-    assert status == 400 and 'rcsMessage' in data['message']
     connection = http.client.HTTPSConnection(cgf.host, cgf.port, context=ssl.create_default_context(cafile=cgf.ca_path))
     connection.request('POST', RULES + MSG, body='name=x', headers={'X-API-Token': cgf.api_token,
                                                                     'Content-Type': 'application/x-www-form-urlencoded'})
@@ -151,7 +153,12 @@ def test_objects_create_read_duplicate_and_validation(cgf):
     assert call(cgf, 'POST', SERVICES + MSG, bad)[0] == 400
     assert call(cgf, 'POST', NETWORKS + MSG, dict(network, name='bad', included=[{'entry': {'ip': 'not-an-ip'}}]))[0] == 400
     assert call(cgf, 'PATCH', NETWORKS + '/Internet' + MSG, {'comment': 'x'})[0] == 403
+    assert call(cgf, 'PUT', NETWORKS + '/Internet' + MSG, dict(network, name='Internet'))[0] == 403
     assert cgf.snapshot() == before
+    # PUT replaces the whole object (no merge with what was there).
+    assert call(cgf, 'PUT', NETWORKS + '/ts-hosts' + MSG, dict(network, included=[{'entry': {'ip': '10.10.0.7'}}]))[0] == 204
+    stored = call(cgf, 'GET', NETWORKS + '/ts-hosts')[1]
+    assert stored['included'] == [{'entry': {'ip': '10.10.0.7'}}] and stored['type'] == 'listIPv4Address'
     rule = tailscale_rule()
     rule['destination'] = {'references': 'ts-hosts'}
     rule['service'] = {'references': 'ts-udp'}

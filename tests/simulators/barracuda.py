@@ -25,6 +25,13 @@ Sources, cited next to each shape with these short names:
   ``{"objects": [...]}`` lists).
 * [mcp] LanceHardwoodXXX/Barracuda-MCP-v2 ``server.py``: ``GET .../forwarding-firewall/rules`` answers
   an object with ``rules``; a policy-driven firewall answers that request with code 409.
+* [ngf] barracudanetworks/ngf-automation, Barracuda's own PowerShell module
+  ``contrib/powershell/module/barracudacgf/BarracudaCGF``: ``New-BarracudaCGFFirewallRule.ps1``
+  (``position`` = ``{"placement"}`` plus ``"index"`` for exact and ``"reference"`` for before/after;
+  action types block|deny|pass|dnat|appredirect|map|group|cascade|cascadeback),
+  ``Set-BarracudaCGFNetworkObject.ps1`` (``PUT .../objects/networks/<name>`` with the whole object and
+  no ``rcsMessage``), ``Get-BarracudaCGFBoxInfo.ps1`` (``/rest/control/v1/box/info``: "load, memory
+  usage, uptime, model, serial and release").
 
 Shapes marked INFERRED were not found in a primary source; docs/simulators.md lists them. Max UDP
 (General Firewall Configuration) has no REST resource in any source, so the simulator holds it as box
@@ -51,8 +58,8 @@ __all__ = ['BarracudaSimulator', 'PLACEMENTS', 'default_rules', 'default_network
 
 CONFIG = '/rest/config/v1/forwarding-firewall'
 BOX_INFO = '/rest/control/v1/box/info'
-PLACEMENTS = ('exact', 'top', 'bottom', 'before', 'after')          # [bapi] ngEnumLabel comment
-ACTIONS = ('pass', 'block', 'deny', 'cascade', 'cascadeback', 'dnat', 'map', 'broadcast', 'appredirect')
+PLACEMENTS = ('exact', 'top', 'bottom', 'before', 'after')          # [bapi] ngEnumLabel comment, [ngf]
+ACTIONS = ('pass', 'block', 'deny', 'cascade', 'cascadeback', 'dnat', 'map', 'group', 'appredirect')   # [ngf]
 RULE_FIELDS = ('name', 'action', 'bidirectional', 'comment', 'deactivated', 'destination', 'dynamic', 'ipVersion',
                'policies', 'service', 'source', 'position', 'color', 'schedule', 'advanced', 'list')
 NETWORK_TYPES = ('generic', 'singleIPv4Address', 'listIPv4Address', 'singleIPv4Network', 'listIPv4Network', 'hostname',
@@ -165,7 +172,8 @@ class BarracudaSimulator(DeviceSimulator):
         self.api_token = api_token or secrets.token_urlsafe(32)
         self.username = username
         self.password = password
-        self.box = {'hostname': hostname, 'model': model, 'serial': serial, 'version': firmware}
+        self.box = {'hostname': hostname, 'model': model, 'serial': serial, 'release': firmware, 'uptime': '12 days',
+                    'load': [0.12, 0.1, 0.08], 'memory': {'total': 4096, 'used': 1234}}
         self.max_udp_percent = int(max_udp_percent)
         self.policy_driven = bool(policy_driven)
         self.lock_owner = lock_owner
@@ -200,7 +208,7 @@ class BarracudaSimulator(DeviceSimulator):
             for key in ('api_token', 'username', 'password', 'lock_owner'):
                 if key in values:
                     setattr(self, key, str(values[key]))
-            for key, name in (('firmware', 'version'), ('model', 'model'), ('hostname', 'hostname')):
+            for key, name in (('firmware', 'release'), ('model', 'model'), ('hostname', 'hostname')):
                 if key in values:
                     self.box[name] = str(values[key])
             if 'max_udp_percent' in values:
@@ -284,17 +292,15 @@ class BarracudaSimulator(DeviceSimulator):
         if path == BOX_INFO:
             if request.method != 'GET':
                 raise BarracudaError(405, 'Method not allowed')
-            # INFERRED field names ([campus-dev] documents other /rest/control/v1 resources, not this one).
-            return Response.json(dict(self.box)), ''
+            # [ngf] names what box/info holds (load, memory, uptime, model, serial, release); the exact keys
+            # and value formats are INFERRED.
+            return Response.json(copy.deepcopy(self.box)), ''
         if not path.startswith(CONFIG + '/'):
             raise BarracudaError(404, 'Resource not found')
         segments = [urllib.parse.unquote(part) for part in path[len(CONFIG) + 1:].split('/')]
         query = dict(urllib.parse.parse_qsl(request.query, keep_blank_values=True))
         if kind == WRITE:
-            message = query.get('rcsMessage', '')
-            if not message.strip():
-                # [bapi] sends rcsMessage with every write; a write without it is refused here (INFERRED strictness).
-                raise BarracudaError(400, 'Parameter rcsMessage is required for configuration changes')
+            # [bapi] sends ?rcsMessage= with every write; [ngf] writes objects without it, so it is optional.
             self._write_faults(op)
         if segments[0] == 'rules':
             if self.policy_driven:
@@ -319,6 +325,7 @@ class BarracudaSimulator(DeviceSimulator):
             raise BarracudaError(int(fault.code or 400), fault.message or 'Invalid configuration', fault='api_error')
 
     def _record_message(self, query):
+        # The revision message of an accepted write ('' when none was sent).
         self.rcs_messages.append(query.get('rcsMessage', ''))
 
     # rules ---------------------------------------------------------------------------------------
@@ -387,12 +394,12 @@ class BarracudaSimulator(DeviceSimulator):
         if placement == 'bottom':
             return len(self.rules)
         if placement == 'exact':
-            # INFERRED key name "index".
+            # [ngf]: "index" with placement exact.
             index = position.get('index')
             if not isinstance(index, int) or not 0 <= index <= len(self.rules):
                 raise BarracudaError(400, 'position.index out of range')
             return index
-        # before/after: INFERRED key name "reference" for the neighbouring rule.
+        # before/after: "reference" names the neighbouring rule ([ngf] New-BarracudaCGFFirewallRule).
         reference = position.get('reference')
         found = self._find_rule(reference) if isinstance(reference, str) else None
         if found is None:
@@ -473,10 +480,12 @@ class BarracudaSimulator(DeviceSimulator):
             del table[name]
             self._record_message(query)
             return Response(status=204), 'deleted %s' % name
-        if method == 'PATCH':
+        if method in ('PATCH', 'PUT'):
+            # [ngf] Set-BarracudaCGFNetworkObject: PUT with the whole object replaces it; PATCH merges (INFERRED).
             change = self._json(request)
-            merged = copy.deepcopy(table[name])
+            merged = copy.deepcopy(table[name]) if method == 'PATCH' else {}
             merged.update(change)
+            merged.setdefault('name', name)
             if merged.get('name') != name:
                 raise BarracudaError(400, 'Object names cannot be changed')
             self._validate_object(kind_name, merged)

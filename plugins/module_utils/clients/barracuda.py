@@ -15,8 +15,9 @@ Services > REST API Service; basic authentication or an ``X-API-Token`` header),
 ``barracuda_api`` client ("tested with 8.0.4 and 8.3.1": ``/rest/control/v1/box/info``,
 ``/rest/config/v1/forwarding-firewall/rules`` and ``objects/networks|services``, ``?rcsMessage=`` on
 every write, 204 for a write without body, errors as ``{"code", "message"}``, 409 for an entry that
-exists, 404 for one that does not, rule ``position.placement``). Unlike that client, TLS is verified
-by default. A firewall whose forwarding rules come from policy profiles answers the rule endpoints with
+exists, 404 for one that does not, rule ``position.placement``), and Barracuda's own PowerShell module
+(barracudanetworks/ngf-automation: ``position`` with ``index``/``reference``, objects replaced with
+``PUT``, box info holding model, serial and release). Unlike ``barracuda_api``, TLS is verified by default. A firewall whose forwarding rules come from policy profiles answers the rule endpoints with
 409; this client reports that as unsupported. "Max UDP" has no REST resource in any of these sources,
 so this client has no method for it.
 """
@@ -167,8 +168,10 @@ class BarracudaClient(object):
     def create_object(self, kind: str, entry: dict) -> None:
         self._call('create %s object %s' % (kind[:-1], entry['name']), 'POST', '%s/objects/%s' % (CONFIG, kind), entry)
 
-    def update_object(self, kind: str, name: str, change: dict) -> None:
-        self._call('update %s object %s' % (kind[:-1], name), 'PATCH', '%s/objects/%s/%s' % (CONFIG, kind, quote(name, safe='')), change)
+    def replace_object(self, kind: str, entry: dict) -> None:
+        """PUT the whole object (as Barracuda's own PowerShell module updates network objects)."""
+        self._call('update %s object %s' % (kind[:-1], entry['name']), 'PUT',
+                   '%s/objects/%s/%s' % (CONFIG, kind, quote(entry['name'], safe='')), entry)
 
     def delete_object(self, kind: str, name: str) -> None:
         self._call('delete %s object %s' % (kind[:-1], name), 'DELETE', '%s/objects/%s/%s' % (CONFIG, kind, quote(name, safe='')))

@@ -106,7 +106,7 @@ def run_max_udp(ctx, api_calls) -> dict:
         raise DirectPathError('max_udp_percent must be between 1 and 100 (got %s)' % percent, cause='input')
     client = BarracudaClient(params, api_calls, ctx.add_secret)
     info = client.box_info()
-    firmware = str(info.get('version') or '')
+    firmware = str(info.get('release') or info.get('version') or '')
     rule_exists = client.rule(params['rule_name']) is not None
     plan = Plan(VENDOR, 'udp_sessions', params['state'])
     if params['state'] == 'absent':
@@ -119,7 +119,7 @@ def run_max_udp(ctx, api_calls) -> dict:
         plan.add_advice(step)
     if params['state'] == 'present':
         plan.add_exposure('a higher Max UDP lets more of the session table be taken by UDP (less headroom against a UDP flood)')
-    extra = {'box': {key: info.get(key) for key in ('hostname', 'model', 'version', 'serial') if key in info},
+    extra = {'box': {key: info.get(key) for key in ('hostname', 'model', 'release', 'serial') if key in info},
              'max_udp': {'readable': False, 'wanted_percent': percent, 'default_percent': DEFAULT_MAX_UDP,
                          'restart_required': True, 'override_rule': params['rule_name'] if rule_exists else None}}
     return finish(ctx, plan, None, api_calls, extra)
@@ -273,10 +273,8 @@ def apply_open_port(client: BarracudaClient, plan: Plan, current: dict, wanted: 
                     client.create_object(kind, entry)
                     undo.append(lambda kind=kind, name=entry['name']: client.delete_object(kind, name))
                 else:
-                    change = {key: value for key, value in entry.items() if key != 'name'}
-                    client.update_object(kind, entry['name'], change)
-                    restore = {key: before.get(key) for key in change if key in before}
-                    undo.append(lambda kind=kind, name=entry['name'], restore=restore: client.update_object(kind, name, restore))
+                    client.replace_object(kind, entry)
+                    undo.append(lambda kind=kind, before=before: client.replace_object(kind, before))
                 done.append('%s %s' % (label, entry['name']))
             if 'forwarding rule' in changed:
                 before = current['rule']

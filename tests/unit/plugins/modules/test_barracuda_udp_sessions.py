@@ -80,7 +80,7 @@ def test_max_udp_is_manual_with_steps_restart_warning_and_override_and_writes_no
         assert 'private IPv4' in advice
         assert result['max_udp'] == {'readable': False, 'wanted_percent': 60, 'default_percent': 30, 'restart_required': True,
                                      'override_rule': None}
-        assert result['box']['version'] == '9.0.2'
+        assert result['box']['release'] == '9.0.2'
         # Module path: AnsibleModule.warn; action path: the result's warnings.
         warnings = warned + result.get('warnings', [])
         assert len(warnings) == 1 and 'needs a person' in warnings[0] and 'Firmware Restart' in warnings[0]
@@ -154,7 +154,7 @@ def test_existing_managed_rule_keeps_its_position_when_hosts_change(sim, capsys)
     sim.journal.clear()
     result = run_module(capsys, conn(sim, workaround='open_port', tailscale_hosts=['10.10.0.7'], placement='top'))
     assert result['changed'] is True
-    assert [e['op'] for e in sim.journal.writes()] == ['patch:objects/networks']
+    assert [e['op'] for e in sim.journal.writes()] == ['put:objects/networks']
     assert sim.rule_names() == order
     assert [i['entry']['ip'] for i in sim.control().state()['networks']['%s-HOSTS' % RULE]['included']] == ['10.10.0.7']
 
@@ -242,3 +242,15 @@ def test_secrets_never_in_output(sim, capsys, warned):
                                                   ca_path=sim.ca_path))
     assert sim.password not in out and all(sim.password not in text for text in warned)
     assert 'Firmware Restart' in ' '.join(warned) + out   # the warning was there to leak into
+
+
+def test_failed_rule_creation_puts_replaced_objects_back(sim, capsys):
+    run_module(capsys, open_port(sim))
+    with sim.lock:
+        sim.rules = [rule for rule in sim.rules if rule['name'] != RULE]
+    snapshot = sim.snapshot()
+    sim.control().arm('api_error', match='post:rules')
+    result = run_module(capsys, conn(sim, workaround='open_port', tailscale_hosts=['10.10.0.9']))
+    assert result['failed'] and result['device_unchanged'] is True and 'undone' in result['msg']
+    assert [e['op'] for e in sim.journal.writes()][-3:] == ['put:objects/networks', 'post:rules', 'put:objects/networks']
+    assert sim.snapshot()['components'] == snapshot['components']
