@@ -10,7 +10,7 @@ OUT=$ROOT/demo-output
 WORK=$ROOT/build/demo
 COLLECTIONS=$WORK/collections
 STATE=$WORK/fleet
-FLEET_VENDORS=${DEMO_VENDORS:-panos:2,pfsense:1,opnsense:1,fortinet_dpi:1,tailnet:1,unifi:1,barracuda:1}
+FLEET_VENDORS=${DEMO_VENDORS:-panos:2,pfsense:1,opnsense:1,fortinet_dpi:1,tailnet:1,unifi:1,barracuda:1,cisco:1}
 
 # shellcheck source=/dev/null
 . "$VENV/bin/activate"
@@ -81,6 +81,9 @@ all:
         barracuda:
           vars:
             directpath_tailscale_hosts: [10.10.0.5, 10.10.0.6]
+        cisco:
+          vars:
+            directpath_tailscale_hosts: [10.0.0.5, 10.0.0.6]
         no_device_api:
           hosts:
             checkpoint-hq:
