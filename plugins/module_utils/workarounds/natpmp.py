@@ -341,7 +341,7 @@ def run_natpmp(ctx, api_calls, product) -> dict:
     """The whole run of pfsense_natpmp / opnsense_natpmp for ``product`` (a product object).
 
     The product's configuration lock is held from the read to the end of the
-    apply (a shared lock, or none where the product's reads take none, in check mode).
+    apply (shared in check mode, so a read never sees a half-written file).
     """
     params = ctx.params
     config = product.open_config(params, api_calls)
