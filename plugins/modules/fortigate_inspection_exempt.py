@@ -27,8 +27,9 @@ description:
     settings are not changed."
   - "SSL/SSH inspection: for each pattern in O(exempt_fqdns) the module owns a wildcard FQDN object named
     C(directpath-<domain>) and adds an C(ssl-exempt) row for it to each named profile that inspects deeply, plus a
-    row for each address object in O(exempt_addresses). Existing exemptions are kept. Profiles doing certificate
-    inspection only, or none, are reported and left alone."
+    row for each address object in O(exempt_addresses). Existing exemptions are kept, and a row for another wildcard
+    FQDN object that holds the same pattern already counts. Profiles doing certificate inspection only, or none, are
+    reported and left alone."
   - FQDN exemptions cannot cover DERP relays, which Tailscale reaches by IP address without a DNS lookup; the findings
     say so. Relays the network inspects can be exempted through address objects (O(exempt_addresses)).
   - FortiOS has no configuration transaction. The module writes one table per request (objects first, then application

@@ -293,36 +293,51 @@ def plan_ssl_profiles(client, plan, params, work):
         if client.read(ADDRESS_TABLE, address) is None:
             raise DirectPathError('exempt_addresses: address object %r does not exist in VDOM %s' % (address, client.vdom),
                                   cause='input')
-    for pattern in patterns:
+    # An exemption counts whoever owns the wildcard FQDN object: a row for another team's object that
+    # holds the same pattern already exempts it. Our own objects count with the pattern they will hold.
+    objects = {row.get('name'): (row.get('wildcard-fqdn') or '').lower() for row in client.table(WILDCARD_TABLE)}
+    after_objects = dict(objects)
+    after_objects.update({object_name(pattern): pattern.lower() for pattern in patterns})
+    addresses = list(params['exempt_addresses'])
+    needed = []
+    for profile in deep:
+        rows = [dict(row) for row in profile.get('ssl-exempt') or []]
+        present = set(exempt_keys(rows))
+        references = {row.get('wildcard-fqdn') for row in rows if row.get('type') == 'wildcard-fqdn'}
+        covered_before = {objects.get(reference, '') for reference in references}
+        covered_after = {after_objects.get(reference, '') for reference in references}
+        missing_patterns = [pattern for pattern in patterns if pattern.lower() not in covered_after]
+        missing_addresses = [address for address in addresses if 'address:%s' % address not in present]
+        for pattern in patterns:
+            if (pattern in missing_patterns or object_name(pattern) in references) and pattern not in needed:
+                needed.append(pattern)
+        next_id = max([row.get('id') or 0 for row in rows] + [0])
+        new_rows = list(rows)
+        for kind, value in [('wildcard-fqdn', object_name(pattern)) for pattern in missing_patterns] + \
+                [('address', address) for address in missing_addresses]:
+            next_id += 1
+            new_rows.append({'id': next_id, 'type': kind, kind: value})
+        before = sorted(['wildcard-fqdn:%s' % pattern for pattern in patterns if pattern.lower() in covered_before] +
+                        ['address:%s' % address for address in addresses if 'address:%s' % address in present])
+        after = sorted(['wildcard-fqdn:%s' % pattern for pattern in patterns] + ['address:%s' % address for address in addresses])
+        missing = missing_patterns + missing_addresses
+        finding = ('SSL/SSH profile %r inspects TLS deeply and does not exempt %s: Tailscale clients fail with %s'
+                   % (profile['name'], ', '.join(sorted(set(after) - set(before))), SYMPTOM)) if before != after else None
+        plan.compare('ssl-ssh-profile %s exemptions' % profile['name'], before, after, finding)
+        if new_rows != rows:
+            work.append(('ssl profile', profile['name'], new_rows, profile.get('ssl-exempt') or []))
+            plan.add_exposure('SSL/SSH profile %r: TLS to %s is no longer decrypted and inspected'
+                              % (profile['name'], ', '.join(missing)))
+        report.append({'name': profile['name'], 'deep_inspection': True,
+                       'missing_exemptions': sorted(set(after) - set(before))})
+    for pattern in needed:
         name = object_name(pattern)
-        current = client.read(WILDCARD_TABLE, name)
+        current = client.read(WILDCARD_TABLE, name) if name in objects else None
         before = current.get('wildcard-fqdn') if current else None
         if plan.compare('wildcard FQDN object %s' % name, before, pattern,
                         'wildcard FQDN object %r for %s is missing' % (name, pattern) if current is None else
                         'wildcard FQDN object %r holds %s instead of %s' % (name, before, pattern)):
             work.insert(0, ('wildcard', name, pattern, current))
-    shown = {object_name(pattern): pattern for pattern in patterns}
-    wanted = [('wildcard-fqdn', object_name(pattern)) for pattern in patterns] + \
-        [('address', address) for address in params['exempt_addresses']]
-    for profile in deep:
-        rows = [dict(row) for row in profile.get('ssl-exempt') or []]
-        present = set(exempt_keys(rows))
-        missing = [(kind, value) for kind, value in wanted if '%s:%s' % (kind, value) not in present]
-        next_id = max([row.get('id') or 0 for row in rows] + [0])
-        new_rows = list(rows)
-        for kind, value in missing:
-            next_id += 1
-            new_rows.append({'id': next_id, 'type': kind, kind: value})
-        finding = ('SSL/SSH profile %r inspects TLS deeply and does not exempt %s: Tailscale clients fail with %s'
-                   % (profile['name'], ', '.join(value for _kind, value in missing), SYMPTOM)) if missing else None
-        wanted_keys = sorted('%s:%s' % pair for pair in wanted)
-        if plan.compare('ssl-ssh-profile %s exemptions' % profile['name'], sorted(set(wanted_keys) & present), wanted_keys,
-                        finding):
-            work.append(('ssl profile', profile['name'], new_rows, profile.get('ssl-exempt') or []))
-            plan.add_exposure('SSL/SSH profile %r: TLS to %s is no longer decrypted and inspected'
-                              % (profile['name'], ', '.join(shown.get(value, value) for _kind, value in missing)))
-        report.append({'name': profile['name'], 'deep_inspection': True,
-                       'missing_exemptions': ['%s:%s' % pair for pair in missing]})
     plan.add_finding(DERP_FINDING)
     return report
 

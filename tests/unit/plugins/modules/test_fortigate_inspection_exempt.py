@@ -176,6 +176,34 @@ def test_exempt_addresses_are_added_and_must_exist(sim, capsys):
     assert sim.snapshot() == before
 
 
+def test_another_teams_object_with_the_same_pattern_already_exempts(sim, capsys):
+    profile = device(sim)['firewall/ssl-ssh-profile']['corp-deep']
+    profile['ssl-exempt'].append({'id': 2, 'type': 'wildcard-fqdn', 'wildcard-fqdn': 'net-tailscale', 'fortiguard-category': 0,
+                                  'address': '', 'address6': '', 'regex': ''})
+    sim.control().set_state(objects=[
+        {'vdom': 'root', 'table': 'firewall.wildcard-fqdn/custom', 'object': {
+            'name': 'net-tailscale', 'uuid': '7d3c1f52-0b6e-4f0a-9f7e-2a1c5e8d9b10', 'wildcard-fqdn': '*.Tailscale.com',
+            'color': 3, 'comment': 'network team', 'visibility': 'enable'}},
+        {'vdom': 'root', 'table': 'firewall/ssl-ssh-profile', 'object': profile}])
+    result = run_module(capsys, conn(sim, application_lists=None, ssl_ssh_profiles=['corp-deep']))
+    assert result['changed'] is False and sim.journal.writes() == []
+    assert 'directpath-tailscale.com' not in device(sim)['firewall.wildcard-fqdn/custom']
+
+
+def test_our_object_edited_by_someone_is_put_back_without_touching_the_profiles(sim, capsys):
+    run_module(capsys, conn(sim, application_lists=None, ssl_ssh_profiles=['corp-deep']))
+    wildcard = device(sim)['firewall.wildcard-fqdn/custom']['directpath-tailscale.com']
+    sim.control().set_state(objects=[{'vdom': 'root', 'table': 'firewall.wildcard-fqdn/custom',
+                                      'object': dict(wildcard, **{'wildcard-fqdn': '*.tailscale.io'})}])
+    sim.journal.clear()
+    result = run_module(capsys, conn(sim, application_lists=None, ssl_ssh_profiles=['corp-deep']))
+    assert result['changed'] is True
+    assert [entry['op'] for entry in sim.journal.writes()] == ['put:cmdb/firewall.wildcard-fqdn/custom']
+    assert device(sim)['firewall.wildcard-fqdn/custom']['directpath-tailscale.com']['wildcard-fqdn'] == '*.tailscale.com'
+    assert len([row for row in device(sim)['firewall/ssl-ssh-profile']['corp-deep']['ssl-exempt']
+                if row['wildcard-fqdn'] == 'directpath-tailscale.com']) == 1
+
+
 def test_profiles_without_deep_inspection_need_nothing(sim, capsys):
     result = run_module(capsys, conn(sim, application_lists=None, ssl_ssh_profiles=['certificate-inspection', 'no-inspection']))
     assert result['changed'] is False and result['compliance']['status'] == 'compliant'
