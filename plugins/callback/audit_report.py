@@ -119,9 +119,11 @@ class CallbackModule(CallbackBase):
         self._variable_manager = None
         self._play = None
         self._play_name = ''
-        # Per play: the targeted hosts that have a directpath_vendor ({host: vendor}), and whether
-        # the play ran a task of this collection (a module or a role's task) or reported anything.
+        # Per play: the hosts it targets, and whether it ran a task of this collection (a module or a
+        # role's task) or reported anything. Their directpath_vendor is read only at the end, and
+        # only for hosts without a record: reading host variables costs time on a large inventory.
         self._plays = []
+        self._vendors = {}
 
     # Events ---------------------------------------------------------------
 
@@ -131,7 +133,8 @@ class CallbackModule(CallbackBase):
         getter = getattr(play, 'get_variable_manager', None)
         self._variable_manager = getter() if callable(getter) else getattr(play, '_variable_manager', None)
         check_mode = getattr(play, 'check_mode', None)
-        self._plays.append({'name': self._play_name, 'targets': self._targeted_firewalls(play), 'reported': False,
+        self._plays.append({'name': self._play_name, 'play': play, 'variable_manager': self._variable_manager,
+                            'hosts': self._targeted_hosts(play), 'reported': False,
                             'check_mode': check_mode if isinstance(check_mode, bool) else None})
 
     def v2_playbook_on_task_start(self, task, is_conditional):
@@ -181,56 +184,55 @@ class CallbackModule(CallbackBase):
 
     def _report_hosts_without_record(self):
         reported = set(self.collector.hosts())
+        checked = set(reported)
         for play in self._plays:
             if not play['reported']:
                 continue
-            for host, vendor in play['targets'].items():
-                if host not in reported:
-                    self.collector.set_device_vendor(host, vendor)
-                    self.collector.add_record(host, unreported_host_record(vendor, play['name'], play['check_mode']))
-                    reported.add(host)
+            for host in play['hosts']:
+                name = host.get_name()
+                if name in checked:
+                    continue
+                checked.add(name)
+                vendor = self._vendor_of(host, play['play'], play['variable_manager'])
+                if vendor:
+                    self.collector.set_device_vendor(name, vendor)
+                    self.collector.add_record(name, unreported_host_record(vendor, play['name'], play['check_mode']))
 
-    def _targeted_firewalls(self, play):
-        """{host: directpath_vendor} of the hosts the play runs on (after --limit), best effort.
+    def _targeted_hosts(self, play):
+        """The hosts the play runs on (after --limit), best effort.
 
         The inventory is reached through the play's variable manager, as the strategy does; a
         play without one (a test double, another executor) targets nothing we can see.
         """
         inventory = getattr(self._variable_manager, '_inventory', None)
         if inventory is None:
-            return {}
+            return []
         try:
-            hosts = inventory.get_hosts(play.hosts, order=getattr(play, 'order', None))
+            return list(inventory.get_hosts(play.hosts, order=getattr(play, 'order', None)))
         except Exception:  # pylint: disable=broad-except
-            return {}
-        targets = {}
-        for host in hosts:
-            vendor = self._vendor_of(host)
-            if vendor:
-                targets[host.get_name()] = vendor
-        return targets
+            return []
 
-    def _vendor_of(self, host):
+    def _vendor_of(self, host, play=None, variable_manager=None):
+        """The host's directpath_vendor (inventory, group_vars, host_vars), or None; read once per host."""
+        name = host.get_name()
+        if name in self._vendors:
+            return self._vendors[name]
+        variable_manager = variable_manager or self._variable_manager
         vendor = None
-        if self._variable_manager is not None:
+        if variable_manager is not None:
             try:
-                host_vars = self._variable_manager.get_vars(play=self._play, host=host, include_hostvars=False)
+                host_vars = variable_manager.get_vars(play=play or self._play, host=host, include_hostvars=False)
                 vendor = host_vars.get('directpath_vendor')
             except Exception:  # pylint: disable=broad-except
                 vendor = None
         if vendor is None:
             vendor = host.vars.get('directpath_vendor') if isinstance(getattr(host, 'vars', None), dict) else None
-        if isinstance(vendor, str) and vendor and '{{' not in vendor:
-            return vendor
-        return None
+        vendor = vendor if isinstance(vendor, str) and vendor and '{{' not in vendor else None
+        self._vendors[name] = vendor
+        return vendor
 
     def _remember_vendor(self, host):
-        vendor = None
-        for play in reversed(self._plays):
-            vendor = play['targets'].get(host.get_name())
-            if vendor:
-                break
-        vendor = vendor or self._vendor_of(host)
+        vendor = self._vendor_of(host)
         if vendor:
             self.collector.set_device_vendor(host.get_name(), vendor)
         return vendor
