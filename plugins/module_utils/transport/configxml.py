@@ -661,18 +661,59 @@ def run_apply(commands: list, api_calls=None, timeout: float = 300) -> tuple:
                                        start_new_session=True)
         except (IOError, OSError) as error:
             return False, '%s: %s' % (argv[0], error.strerror or error)
+        previous = _kill_group_on_signals(process)
         try:
             out, err = process.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
             _kill_group(process)
             return False, '%s did not finish within apply_timeout (%s s); its process group was killed' % (argv[0], timeout)
+        except _Stopped as stopped:
+            _kill_group(process)
+            return False, '%s was stopped because the module received signal %s; its process group was killed' % (
+                argv[0], stopped.args[0])
         except BaseException:
             _kill_group(process)
             raise
+        finally:
+            _restore_signals(previous)
         if process.returncode != 0:
             detail = (err or out or b'').decode('utf-8', 'replace').strip().splitlines()
             return False, '%s exited %s: %s' % (argv[0], process.returncode, detail[-1] if detail else 'no output')
     return True, None
+
+
+# When the module itself is told to stop (the play is interrupted, the SSH connection drops), the
+# apply's process group is killed instead of running on orphaned, and the apply counts as failed:
+# the previous config.xml is restored and applied again before the module exits.
+_STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)
+
+
+class _Stopped(Exception):
+    pass
+
+
+def _kill_group_on_signals(process):
+    previous = {}
+
+    def stop(signum, frame):
+        raise _Stopped(signum)
+
+    for signum in _STOP_SIGNALS:
+        try:
+            previous[signum] = signal.signal(signum, stop)
+        except (ValueError, OSError):
+            # Not the main thread: signals stay as they are.
+            pass
+    return previous
+
+
+def _restore_signals(previous):
+    for signum, handler in previous.items():
+        try:
+            signal.signal(signum, handler if handler is not None else signal.SIG_DFL)
+        except (ValueError, OSError):
+            pass
+    previous.clear()
 
 
 def _kill_group(process):

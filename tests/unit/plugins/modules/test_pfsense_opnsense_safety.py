@@ -13,6 +13,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import re
+import signal
 import stat
 import time
 import xml.etree.ElementTree as ET
@@ -283,6 +284,30 @@ def test_hanging_apply_is_killed_with_its_children_then_restored_and_reapplied(t
     assert not any(_alive(pid) for pid in pids)
     assert box.config_bytes() == original
     assert box.journal()[-1]['ok'] is True and result['device_unchanged'] is True
+
+
+@pytest.mark.parametrize('product', ['pfsense', 'opnsense'])
+def test_stopping_the_module_during_a_hanging_apply_leaves_no_orphan_and_restores(tmp_path, product):
+    box = make_box(tmp_path, product)
+    original = box.config_bytes()
+    box.inject('apply_hang', count=1)
+    process, queue = _start(box, 'natpmp')
+    pids_file = box.path('var', 'run', 'hang.pids')
+    deadline = time.monotonic() + 30
+    while not os.path.exists(pids_file) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    time.sleep(0.2)
+    with open(pids_file) as handle:
+        pids = [int(pid) for pid in handle.read().split()]
+    os.kill(process.pid, signal.SIGTERM)     # what the play's end (SIGHUP of the SSH session, SIGTERM) does
+    result = queue.get(timeout=60)
+    process.join(10)
+    deadline = time.monotonic() + 5
+    while any(_alive(pid) for pid in pids) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(_alive(pid) for pid in pids)
+    assert result['failed'] is True and 'signal' in result['msg'] and result['device_unchanged'] is True
+    assert box.config_bytes() == original and box.journal()[-1]['ok'] is True
 
 
 # ---- issue 9 item 11: no false RESTORE FAILED; the directory is fsynced -----------------------------------------
