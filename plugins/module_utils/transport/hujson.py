@@ -1034,25 +1034,29 @@ class _Layout(object):
             own_line, indent = False, ''
         if closing_indent is None:
             closing_indent = indent[:-len(unit)] if indent.endswith(unit) else ''
-        after_colon = ' '
-        separator = ' '
-        if isinstance(parent, Object) and parent.members:
-            sibling = parent.members[min(index, count - 1)] if count else None
-            if sibling is not None:
-                colon_extra = sibling.value.before
-                after_colon = colon_extra if colon_extra and '\n' not in colon_extra and not _has_comment(colon_extra) else (
-                    '' if colon_extra is None else ' ')
-                sibling_before = sibling.name.before or ''
-                separator = sibling_before if sibling_before and not _has_comment(sibling_before) and '\n' not in sibling_before else ''
-        elif isinstance(parent, Array) and parent.elements:
-            sibling_before = parent.elements[min(index, count - 1)].before or ''
-            separator = sibling_before if sibling_before and not _has_comment(sibling_before) and '\n' not in sibling_before else ''
+        after_colon, separator = ' ', ' '
+        if count:
+            if isinstance(parent, Object):
+                sibling = parent.members[min(index, count - 1)]
+                after_colon = _same_line_space(sibling.value.before, ' ')
+                separator = _same_line_space(sibling.name.before, '')
+            else:
+                separator = _same_line_space(parent.elements[min(index, count - 1)].before, '')
         return cls(own_line, indent, closing_indent, unit, separator, after_colon, parent.has_trailing_comma())
 
     def render(self, data):
-        """HuJSON text of ``data``: scalars and flat containers on one line, nested ones
-        one child per line, indented one step deeper than the new member."""
+        """HuJSON text of ``data`` (see :func:`_render`), nested lines indented from the new member."""
         return _render(data, self.indent, self.unit, self.trailing_commas)
+
+
+def _same_line_space(extra, otherwise):
+    """The siblings' spacing: ``extra`` when it is blanks on one line, '' when there is none,
+    ``otherwise`` when it holds a newline or a comment."""
+    if extra is None:
+        return ''
+    if '\n' in extra or _has_comment(extra):
+        return otherwise
+    return extra
 
 
 _RENDER_WIDTH = 100

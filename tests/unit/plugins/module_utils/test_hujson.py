@@ -357,3 +357,16 @@ def test_remove_of_the_last_member_keeps_the_trailing_comma_style():
     plain = parse('["a", "b"]')
     plain.remove('/1')
     assert plain.pack() == '["a"]'
+
+
+@pytest.mark.parametrize('text, expected', [
+    # The comment after the last member stays with it; the new member goes below, same indentation.
+    ('{\n\t"a": 1, // x\n}\n', '{\n\t"a": 1, // x\n\t"b": {"k": [1, 2]},\n}\n'),
+    ('{\n\t"a": 1 // x\n}\n', '{\n\t"a": 1, // x\n\t"b": {"k": [1, 2]}\n}\n'),
+    # A comment on a line of its own before the closing brace stays last.
+    ('{\n\t"a": 1,\n\t/* tail */\n}', '{\n\t"a": 1,\n\t"b": {"k": [1, 2]},\n\t/* tail */\n}'),
+])
+def test_add_formatted_next_to_comments(text, expected):
+    document = parse(text)
+    document.add_formatted('/b', {'k': [1, 2]})
+    assert document.pack() == expected
