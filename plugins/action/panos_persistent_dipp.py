@@ -1,0 +1,26 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, DirectPath engineers
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""directpath.firewall.panos_persistent_dipp in the controller's worker process, without a module process
+(plugins/plugin_utils/engine_action.py). Options, documentation and results: the module."""
+
+from __future__ import annotations
+
+from ansible_collections.directpath.firewall.plugins.module_utils.clients.panos import HAS_PANOS
+from ansible_collections.directpath.firewall.plugins.module_utils.workarounds.persistent_dipp import (
+    PERSISTENT_DIPP_SPEC,
+    VENDOR,
+    WORKAROUND,
+    run_persistent_dipp,
+)
+from ansible_collections.directpath.firewall.plugins.plugin_utils.engine_action import EngineAction
+
+
+class ActionModule(EngineAction):
+    SPEC = PERSISTENT_DIPP_SPEC
+    VENDOR = VENDOR
+    WORKAROUND = WORKAROUND
+    BODY = staticmethod(run_persistent_dipp)
+    REQUIRES = (('pan-os-python', HAS_PANOS),)
