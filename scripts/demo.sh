@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # make demo: start the simulated fleet on loopback, audit (drift), remediate, audit again
-# (compliant), print the report. Reports go to demo-output/. Nothing is left running, even
+# (headline "fixed", docs/audit.md), print the report. Reports go to demo-output/. Nothing is left running, even
 # when a step fails (the fleet launcher is stopped by the EXIT trap).
 set -euo pipefail
 
@@ -103,7 +103,7 @@ echo
 echo "== 2/3 remediate"
 DIRECTPATH_REPORT_PREFIX=remediate ansible-playbook "${INV[@]}" directpath.firewall.remediate
 echo
-echo "== 3/3 audit again: everything that can be fixed is compliant"
+echo "== 3/3 audit again: everything that can be fixed is fixed (headline: fixed)"
 DIRECTPATH_REPORT_PREFIX=audit-after ansible-playbook "${INV[@]}" directpath.firewall.audit
 
 python "$ROOT/scripts/demo_check.py" "$OUT/audit-before.json" "$OUT/audit-after.json"
