@@ -152,7 +152,7 @@ application_lists:
   returned: success
   type: list
   elements: dict
-  sample: [{"name": "default", "blocks_tailscale": true, "notes": ["entry 1 blocks Tailscale through category 6: Tailscale is excluded from it"]}]
+  sample: [{"name": "default", "blocks_tailscale": true, "notes": ["entry 1 blocks Tailscale through category 6 (Proxy): Tailscale is excluded from it"]}]
 ssl_ssh_profiles:
   description: Each named SSL/SSH profile, whether it inspects deeply and which exemptions were missing.
   returned: success
@@ -180,7 +180,7 @@ compliance:
     status: drift
     state: present
     applied: false
-    findings: ["application list 'default' blocks Tailscale: entry 1 blocks Tailscale through category 6: Tailscale is excluded from it"]
+    findings: ["application list 'default' blocks Tailscale: entry 1 blocks Tailscale through category 6 (Proxy): Tailscale is excluded from it"]
     exposure: ["SSL/SSH profile 'custom-deep-inspection': TLS to directpath-tailscale.com is no longer decrypted and inspected"]
 diff:
   description: The compared entries, exemptions and objects that change, before and after.

@@ -128,7 +128,7 @@ def entry_matches(entry: dict, app_id: int, categories: set) -> bool:
     return True
 
 
-def fix_application_list(profile: dict, app_id: int, categories: set, version: tuple):
+def fix_application_list(profile: dict, app_id: int, categories: set, version: tuple, category_names=None):
     """(new entries, [(entry id, note)], manual reason or None) that let ``app_id`` through ``profile``."""
     entries = [dict(entry) for entry in profile.get('entries') or []]
     notes = []
@@ -160,7 +160,9 @@ def fix_application_list(profile: dict, app_id: int, categories: set, version: t
                                  'FortiOS %s has no per-entry exclusion (6.4.4 and later): exclude Tailscale by hand'
                                  % (entry.get('id'), profile.get('name'), action, '.'.join(str(n) for n in version)))
         entry['exclusion'] = list(entry.get('exclusion') or []) + [{'id': app_id}]
-        what = ('category %s' % ', '.join(str(c) for c in sorted(_ids(entry.get('category')) & categories))
+        names = category_names or {}
+        what = ('category %s' % ', '.join('%s (%s)' % (c, names[c]) if c in names else str(c)
+                                          for c in sorted(_ids(entry.get('category')) & categories))
                 if entry.get('category') else 'filters')
         notes.append((entry.get('id'), 'entry %s %ss Tailscale through %s: Tailscale is excluded from it'
                       % (entry.get('id'), action, what)))
@@ -221,7 +223,8 @@ class UndoLog(object):
 # --------------------------------------------------------------------------------------------------
 # The run
 # --------------------------------------------------------------------------------------------------
-def read_application(client: FortiosClient, app_id: int, plan: Plan) -> dict:
+def read_application(client: FortiosClient, app_id: int, plan: Plan):
+    """(the application as the device files it, {category id: name})."""
     rows = client.table('application/name', filters=['id==%d' % app_id])
     categories = {row.get('name'): row.get('id') for row in client.monitor('utm/application-categories') or []}
     names = {category_id: name for name, category_id in categories.items()}
@@ -231,20 +234,22 @@ def read_application(client: FortiosClient, app_id: int, plan: Plan) -> dict:
     if app is None:
         plan.add_finding('the FortiGuard application database of this FortiGate has no application %d (Tailscale): '
                          'update the application control signatures; only the Proxy category is checked' % app_id)
-        return {'id': app_id, 'name': None, 'category': None, 'category_name': None, 'checked_categories': sorted(blocking)}
+        return {'id': app_id, 'name': None, 'category': None, 'category_name': None,
+                'checked_categories': sorted(blocking)}, names
     blocking.add(app.get('category'))
     return {'id': app_id, 'name': app.get('name'), 'category': app.get('category'),
-            'category_name': names.get(app.get('category')), 'checked_categories': sorted(c for c in blocking if c is not None)}
+            'category_name': names.get(app.get('category')),
+            'checked_categories': sorted(c for c in blocking if c is not None)}, names
 
 
-def plan_application_lists(client, plan, names, app, version, work):
+def plan_application_lists(client, plan, names, app, version, work, category_names=None):
     report = []
     categories = set(app['checked_categories'])
     for name in names:
         profile = client.read(APP_LIST_TABLE, name)
         if profile is None:
             raise DirectPathError('application list %r does not exist in VDOM %s' % (name, client.vdom), cause='input')
-        entries, notes, manual = fix_application_list(profile, app['id'], categories, version)
+        entries, notes, manual = fix_application_list(profile, app['id'], categories, version, category_names)
         if manual:
             plan.require_manual(manual)
             report.append({'name': name, 'status': 'manual', 'notes': [text for _entry_id, text in notes]})
@@ -383,9 +388,9 @@ def run_inspection_exempt(ctx, api_calls):
     client = FortiosClient(params, api_calls, ctx.add_secret)
     client.connect()
     version = client.version_tuple
-    app = read_application(client, params['tailscale_application_id'], plan)
+    app, category_names = read_application(client, params['tailscale_application_id'], plan)
     work = []
-    lists_report = plan_application_lists(client, plan, params['application_lists'], app, version, work) \
+    lists_report = plan_application_lists(client, plan, params['application_lists'], app, version, work, category_names) \
         if params.get('application_lists') else []
     profiles_report = plan_ssl_profiles(client, plan, params, work) if params.get('ssl_ssh_profiles') else []
     if plan.changed:

@@ -123,6 +123,7 @@ def test_findings_name_the_derp_limit_and_the_certificate_symptom(sim, capsys):
     text = ' '.join(result['compliance']['findings'])
     assert 'FQDN exemptions cannot cover DERP' in text and 'tailscale#15217' in text
     assert 'x509: "controlplane.tailscale.com" certificate is not trusted' in text
+    assert 'category 6 (Proxy)' in text and 'category 7 (Remote.Access)' in text
     assert result['compliance']['exposure']
     assert result['tailscale_application'] == {'id': TAILSCALE, 'name': 'Tailscale', 'category': 7,
                                                'category_name': 'Remote.Access', 'checked_categories': [6, 7]}
