@@ -231,12 +231,14 @@ def test_report_paths_follow_ansible_cfg(tmp_path):
     env = playbook_env(tmp_path, 'ignored', callback=False, report_dir=False)
     env.pop('DIRECTPATH_REPORT_PREFIX')
     env['ANSIBLE_CONFIG'] = str(config)
-    process, report = run_playbook(tmp_path, 'audit', 'nightly', ['--limit', 'fw-checkpoint'], env=env,
-                                   report_dir=tmp_path / 'cfg-reports')
+    process, report = run_playbook(tmp_path, 'audit', 'nightly', env=env, report_dir=tmp_path / 'cfg-reports',
+                                   inventory_hosts={'fw-checkpoint': firewall('checkpoint')})
     assert [device['host'] for device in report['devices']] == ['fw-checkpoint']
-    printed = re.findall(r'(/\S+?)/nightly\.', process.stdout)
+    # Every report path the run prints (the callback's, and any the playbook would guess) is where the files are.
+    printed = re.findall(r'(/[^\s{}]+)/[^/\s{}]+\.(?:json|md|html|\{json,md,html\})', process.stdout)
     assert printed, process.stdout[-3000:]
     assert set(os.path.realpath(path) for path in printed) == {os.path.realpath(str(tmp_path / 'cfg-reports'))}
+    assert 'report (json): %s' % (tmp_path / 'cfg-reports' / 'nightly.json') in process.stdout
     assert 'The audit report is written at the end of the run by the callback directpath.firewall.audit_report' in process.stdout
 
 
