@@ -28,22 +28,15 @@ from ansible_collections.directpath.firewall.plugins.module_utils.fleet.guidance
 from ansible_collections.directpath.firewall.plugins.module_utils.engine.plan import COMPLIANCE_STATUSES
 
 __all__ = [
-    'FORMATS',
     'HEADLINE_GROUPS',
     'HEADLINE_VERDICTS',
-    'NEXT_STEPS',
-    'NODE_SUBJECTS',
     'REPORT_JSON_SCHEMA',
     'SCHEMA_VERSION',
-    'STATUS_MEANING',
     'STATUS_SEVERITY',
     'ReportCollector',
     'build_report',
     'compliance_records_in',
-    'cross_vendor_notes',
     'failure_record',
-    'headline',
-    'normalise_record',
     'overall_status',
     'render_html',
     'render_json',
