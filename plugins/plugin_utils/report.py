@@ -3,7 +3,11 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""The fleet audit report: collect compliance records, build the report, render it.
+"""Layer: plugin_utils (controller side, above module_utils). The fleet audit report: collect
+compliance records, build the report, render it. Serves only the callback ``audit_report``.
+
+May import: module_utils engine/ (the compliance statuses) and fleet/ (the guidance table);
+nothing imports this file but the callback and the tests.
 
 PRIVATE to the directpath.firewall collection. This is not a public API: names,
 signatures and behaviour may change at any time without a deprecation period.
