@@ -214,7 +214,7 @@ def _api_calls(value):
         return None
 
 
-def compliance_records_in(result):
+def compliance_records_in(result: dict) -> list:
     """The (compliance, result) pairs carried by one task result, loop items included.
 
     A loop task's result has a ``results`` list whose items are module results;
@@ -234,7 +234,7 @@ def compliance_records_in(result):
     return pairs
 
 
-def normalise_record(compliance, result=None, task='', check_mode=None):
+def normalise_record(compliance: dict, result: dict | None = None, task: str = '', check_mode: bool | None = None) -> dict:
     """One report record from a module's ``compliance`` and the rest of its result.
 
     Tolerates records from older or foreign modules: a missing key gets its
@@ -285,7 +285,8 @@ def _short_action(action):
     return action or 'task'
 
 
-def failure_record(vendor, action, result, task='', check_mode=None, unreachable=False):
+def failure_record(vendor: str, action: str, result: dict, task: str = '', check_mode: bool | None = None,
+                   unreachable: bool = False) -> dict:
     """The ``error`` record of a failed or unreachable task that returned no compliance record.
 
     That is a task of this collection that failed before its module built one (a missing
@@ -319,7 +320,7 @@ def failure_record(vendor, action, result, task='', check_mode=None, unreachable
     return normalise_record(compliance, payload, task, check_mode)
 
 
-def unreported_host_record(vendor, play='', check_mode=None):
+def unreported_host_record(vendor: str, play: str = '', check_mode: bool | None = None) -> dict:
     """The ``error`` record of a targeted firewall for which the run produced nothing at all."""
     message = ('the run targeted this firewall%s but no task reported on it (skipped, ended early or never reached): '
                'it was not audited' % (" in play '%s'" % play if play else ''))
@@ -330,44 +331,44 @@ def unreported_host_record(vendor, play='', check_mode=None):
 class ReportCollector(object):
     """Compliance records of one run, keyed by host + vendor + workaround (last one wins)."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self._records = {}
         self._order = []
         self._device_vendors = {}
 
-    def add_result(self, host, result, task='', check_mode=None):
+    def add_result(self, host: str, result: dict, task: str = '', check_mode: bool | None = None) -> int:
         """Collect every compliance record in a task result; return how many were found."""
         pairs = compliance_records_in(result)
         for compliance, item in pairs:
             self.add_record(host, normalise_record(compliance, item, task, check_mode))
         return len(pairs)
 
-    def add_record(self, host, record):
+    def add_record(self, host: str, record: dict) -> None:
         key = (host, record['vendor'], record['workaround'])
         if key in self._records:
             self._order.remove(key)
         self._records[key] = record
         self._order.append(key)
 
-    def set_device_vendor(self, host, vendor):
+    def set_device_vendor(self, host: str, vendor: str) -> None:
         """Remember the host's ``directpath_vendor`` (the guidance row the device belongs to)."""
         if vendor:
             self._device_vendors[host] = str(vendor)
 
-    def hosts(self):
+    def hosts(self) -> list:
         seen = []
         for host, dummy, dummy2 in self._order:
             if host not in seen:
                 seen.append(host)
         return seen
 
-    def records(self, host=None):
+    def records(self, host: str | None = None) -> list:
         return [self._records[key] for key in self._order if host is None or key[0] == host]
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(self._records)
 
-    def device_vendor(self, host):
+    def device_vendor(self, host: str) -> str:
         if host in self._device_vendors:
             return self._device_vendors[host]
         vendors = [record['vendor'] for record in self.records(host)]
@@ -377,7 +378,7 @@ class ReportCollector(object):
         return vendors[0] if vendors else 'unknown'
 
 
-def headline(devices):
+def headline(devices: list) -> dict:
     """The fleet's answer to "is everything that can be fixed fixed?" (docs/audit.md, "The headline")."""
     groups = dict((group, {'records': 0, 'hosts': []}) for group, dummy in HEADLINE_GROUPS)
     group_of = dict((status, group) for group, statuses in HEADLINE_GROUPS for status in statuses)
@@ -418,7 +419,7 @@ def headline(devices):
     return summary
 
 
-def overall_status(statuses):
+def overall_status(statuses: list) -> str | None:
     """The worst status of a list (see STATUS_SEVERITY), or None for an empty list."""
     present = [status for status in STATUS_SEVERITY if status in statuses]
     return present[0] if present else None
@@ -437,7 +438,7 @@ def _rcp_key(vendor, record):
     return ['%s:%s' % (vendor, record['workaround']), '%s:%s' % (record['vendor'], record['workaround'])]
 
 
-def cross_vendor_notes(devices):
+def cross_vendor_notes(devices: list) -> list:
     """Notes on workarounds that interact across the fleet (today: randomizeClientPort).
 
     Static-port outbound NAT (pfSense, OPNsense) and the Fortinet row rely on the
@@ -543,7 +544,8 @@ NODE_SUBJECTS = {
 }
 
 
-def build_report(collector, generated=None, run_mode=None, generator='directpath.firewall.audit_report'):
+def build_report(collector: ReportCollector, generated: datetime.datetime | str | None = None, run_mode: str | None = None,
+                 generator: str = 'directpath.firewall.audit_report') -> dict:
     """The report as a dict that follows REPORT_JSON_SCHEMA."""
     if generated is None:
         generated = datetime.datetime.now(datetime.timezone.utc)
@@ -595,7 +597,7 @@ def build_report(collector, generated=None, run_mode=None, generator='directpath
     }
 
 
-def render_json(report):
+def render_json(report: dict) -> str:
     return json.dumps(report, indent=2, sort_keys=False) + '\n'
 
 
@@ -635,7 +637,7 @@ def _findings(record):
     return findings
 
 
-def render_markdown(report):
+def render_markdown(report: dict) -> str:
     summary = report['summary']
     verdict = summary['headline']
     lines = [
@@ -724,7 +726,7 @@ def _status_cell(status):
     return '<td class="status status-%s" data-status="%s">%s</td>' % (_h(status), _h(status), _h(status))
 
 
-def render_html(report):
+def render_html(report: dict) -> str:
     """A self-contained HTML page: inline CSS, no script, no external resource."""
     summary = report['summary']
     verdict = summary['headline']
@@ -791,7 +793,7 @@ def render_html(report):
     return '\n'.join(out)
 
 
-def render_summary_table(report, paths=None):
+def render_summary_table(report: dict, paths: dict | None = None) -> str:
     """The plain-text table printed at the end of the run."""
     rows = [('HOST', 'VENDOR', 'WORKAROUND', 'STATUS', 'CHANGE', 'API R/W')]
     for device in report['devices']:
@@ -827,7 +829,8 @@ def _current_umask():
     return mask
 
 
-def write_report(report, directory, prefix='audit-report', formats=FORMATS, shared=False):
+def write_report(report: dict, directory: str, prefix: str = 'audit-report', formats: tuple | list = FORMATS,
+                 shared: bool = False) -> dict:
     """Write ``<directory>/<prefix>.<fmt>`` for each format, atomically; return {fmt: absolute path}.
 
     Files are 0600 and a directory created here is 0700, unless ``shared`` is true: then both
