@@ -259,19 +259,19 @@ class AsaConfig:
     # Loading a running-config text: the same command code as the CLI, plus opaque lines
     # ---------------------------------------------------------------------------------------------
     def _load(self, text):
-        block = None
+        kind = name = None   # the block indented lines belong to: ('interface' | 'object' | 'group', its name)
         seen_acl = seen_group = False
         for raw in text.splitlines():
             line = raw.rstrip()
             if not line or line.startswith(':') or line == '!':
                 if line.startswith(': Serial') or line.startswith(': Hardware'):
                     self.header.append(line)
-                block = None if line == '!' else block
+                if line == '!':
+                    kind = name = None
                 continue
             if line.startswith(' '):
-                if block is None:
+                if kind is None:
                     raise ValueError('indented line outside a block: %r' % line)
-                kind, name = block
                 if kind == 'interface':
                     words = line.split()
                     if words[0] == 'nameif':
@@ -283,20 +283,20 @@ class AsaConfig:
                     self.groups[name]['members'].append(line.strip())
                 continue
             words = line.split()
-            block = None
+            kind = name = None
             if words[0] == 'ASA' and words[1:2] == ['Version']:
                 self.version = words[2]
             elif words[0] == 'hostname':
                 self.hostname = words[1]
             elif words[0] == 'interface':
                 self.interfaces[words[1]] = {'lines': [], 'nameif': None}
-                block = ('interface', words[1])
+                kind, name = 'interface', words[1]
             elif words[:2] == ['object', 'network']:
                 self.objects.setdefault(words[2], {'address': None, 'description': None, 'nat': None})
-                block = ('object', words[2])
+                kind, name = 'object', words[2]
             elif words[:2] == ['object-group', 'network']:
                 self.groups[words[2]] = {'members': []}
-                block = ('group', words[2])
+                kind, name = 'group', words[2]
                 seen_group = True
             elif words[0] in ('access-list', 'access-group'):
                 self.global_command(words)
@@ -453,7 +453,7 @@ class AsaConfig:
             return []
         operator = cursor.take()
         ports = []
-        for _ in range(2 if operator == 'range' else 1):
+        for dummy in range(2 if operator == 'range' else 1):
             index = cursor.index
             word = cursor.take()
             if word.isdigit() and 0 <= int(word) <= 65535:
@@ -1193,7 +1193,7 @@ class CiscoAsaSimulator(DeviceSimulator):
         return '%s %s' % (self.host_key.get_name(), self.host_key.get_base64())
 
     def known_hosts_line(self):
-        return '[%s]:%d %s' % (self.host, self.ssh_port, self.host_key_line)
+        return '[%s]:%s %s' % (self.host, self.ssh_port, self.host_key_line)
 
     # lifecycle -----------------------------------------------------------------------------------
     @property

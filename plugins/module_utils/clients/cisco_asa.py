@@ -58,7 +58,8 @@ ASA_CONNECTION_SPEC = ArgumentSpec(
         password=dict(type='str', required=True, no_log=True, fallback=(env_fallback, ['CISCO_ASA_PASSWORD'])),
         enable_secret=dict(type='str', no_log=True, fallback=(env_fallback, ['CISCO_ASA_ENABLE_SECRET'])),
         host_key_checking=dict(type='bool', default=True),
-        host_key=dict(type='str'),
+        # A public key: not a secret (it is what the device shows anyone who connects).
+        host_key=dict(type='str', no_log=False),
         known_hosts=dict(type='path'),
         timeout=dict(type='int', default=30),
     ),

@@ -24,9 +24,10 @@ the user's ``~/.ssh/known_hosts``) or given as ``host_key`` (``<type> <base64>``
 netmiko's ``send_config_set`` flags no error unless given an ``error_pattern``; configuration
 commands are therefore sent one by one, each read up to the next prompt and checked against the
 error pattern (by default ``ERROR:`` or ``% Invalid``), so a refusal names the exact command, keeps
-the device's error text, and everything before it is known to have been applied. A session that drops is noticed by netmiko only through a read timeout or a closed
-channel: :class:`SessionLost` then says which command was in flight; what it did is unknown
-until the caller reconnects and reads the configuration again.
+the device's error text, and everything before it is known to have been applied. A session that
+drops is noticed by netmiko only through a read timeout or a closed channel: :class:`SessionLost`
+then says which command was in flight; what it did is unknown until the caller reconnects and
+reads the configuration again.
 """
 
 from __future__ import annotations

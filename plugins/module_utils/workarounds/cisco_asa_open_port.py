@@ -142,8 +142,8 @@ def wanted_state(params):
             raise DirectPathError('static_nat: %s and %s both want UDP port %d on %s; a mapped port can forward to one host only'
                                   % (mapped_ports[key], host, mapped_port, mapped), cause='input')
         mapped_ports[key] = host
-        nats[host] = 'nat (%s,%s) static %s service udp %s %s' % (real, params['interface'], mapped, _port_word(port),
-                                                                 _port_word(mapped_port))
+        nats[host] = 'nat (%s,%s) static %s service udp %s %s' % (
+            real, params['interface'], mapped, _port_word(port), _port_word(mapped_port))
     wanted = []
     for host in hosts:
         obj = prefix + host
@@ -199,8 +199,8 @@ def plan_hosts(plan, config, wanted, params):
                          finding='access-list %s does not permit UDP to %s as wanted ahead of any deny (has: %s)' % (
                              acl, item.address, '; '.join(before_entries) or 'nothing'))
             plan.compare('nat %s' % item.obj, config.nats.get(item.obj), item.nat,
-                         finding='object NAT of %s is %s; wanted: %s' % (item.obj, config.nats.get(item.obj) or 'none',
-                                                                      item.nat or 'none'))
+                         finding='object NAT of %s is %s; wanted: %s' % (
+                             item.obj, config.nats.get(item.obj) or 'none', item.nat or 'none'))
             plan.add_exposure('UDP %s from any IPv4 source to %s (access-list %s, interface %s)' % (
                 params['tailscale_port'], item.address, acl, params['interface']))
             if item.nat:
