@@ -245,6 +245,19 @@ def test_a_refused_command_mid_change_is_undone(sim, capsys):
     assert 'exec:write memory' not in sim.journal.ops()
 
 
+def test_an_undo_that_fails_too_says_the_device_may_be_changed(sim, capsys):
+    """The insert of the second entry is refused, and so is the undo's removal of the first: the result must not
+    claim the device is unchanged, and names what to check."""
+    sim.faults.arm('api_error', match='line 6 ' + ENTRY_B)
+    sim.faults.arm('api_error', match='no access-list %s %s' % (ACL, ENTRY_A))
+    result = run_module(capsys, conn(sim))
+    assert result['cause'] == 'api'
+    assert result['device_unchanged'] is False
+    assert 'undoing this run' in result['msg'] and 'directpath-ts-10.0.0.5' in result['msg']
+    assert 'the device may be partly changed' in ' '.join(result['compliance']['findings'])
+    assert ENTRY_A in acl_of(sim)   # what is left is what the message says
+
+
 def test_a_session_dropped_mid_change_is_detected_and_undone(sim, capsys):
     """The first insert is applied, then the session drops without an answer (netmiko sees only a read timeout):
     the module reconnects, reads the ACL again and removes what is left of this run."""
