@@ -39,13 +39,17 @@ from ansible_collections.directpath.firewall.plugins.module_utils.engine.argspec
 from ansible_collections.directpath.firewall.plugins.module_utils.engine.errors import DirectPathError
 from ansible_collections.directpath.firewall.plugins.module_utils.engine.plan import Plan
 from ansible_collections.directpath.firewall.plugins.module_utils.engine.runner import finish
+from ansible_collections.directpath.firewall.plugins.module_utils.workarounds.onbox_inputs import (
+    check_interface_names,
+    parse_host_addresses,
+    parse_port_range,
+    port_or_range_ok,
+)
 
 __all__ = [
     'NATPMP_SPEC',
-    'check_interface_names',
     'natpmp_runner',
     'natpmp_spec',
-    'parse_port_range',
     'plan_natpmp',
     'run_natpmp',
     'validate_acl_line',
@@ -67,55 +71,6 @@ NATPMP_SPEC_OPTIONS = dict(
 NATPMP_SPEC = ArgumentSpec(NATPMP_SPEC_OPTIONS, required_if=[('state', 'present', ['tailscale_hosts'])])
 
 
-_PORT = re.compile(r'^[0-9]{1,5}$')
-_INTERFACE_NAME = re.compile(r'^[A-Za-z0-9_.-]+$')
-
-
-def _port_ok(text, allow_zero=True):
-    """The product's port-or-range check (ASCII digits, 0-65535)."""
-    parts = text.split('-')
-    if len(parts) > 2:
-        return False
-    for part in parts:
-        if not _PORT.match(part):
-            return False
-        if not (0 if allow_zero else 1) <= int(part) <= 65535:
-            return False
-    return True
-
-
-def parse_port_range(option: str, value: str) -> str:
-    """``value`` as a port or ascending range 1-65535, or a failure naming ``option``.
-
-    Only ASCII digits count: Python's ``isdigit`` also accepts '²' or Arabic-Indic
-    digits, which neither product's PHP check (``is_numeric``/``ctype_digit``) does.
-    """
-    text = str(value)
-    if not _port_ok(text, allow_zero=False):
-        raise DirectPathError('%s: %r is not a port or range 1-65535 (ASCII digits, e.g. 1024-65535)' % (option, value),
-                              cause='input')
-    parts = [int(part) for part in text.split('-')]
-    if len(parts) == 2 and parts[0] > parts[1]:
-        raise DirectPathError('%s: %r is a reversed range; write the lower port first' % (option, value), cause='input')
-    return text
-
-
-def check_interface_names(option: str, names: list, config) -> None:
-    """Fail unless every name is an interface the configuration defines (check mode too).
-
-    A name with a comma would be split by the product (it stores the list as
-    ``lan,opt1``), so it is refused before it could name WAN.
-    """
-    existing = config.interfaces()
-    for name in names:
-        if not _INTERFACE_NAME.match(str(name)):
-            raise DirectPathError('%s: %r is not an interface name (one config.xml interface name per item, such as '
-                                  'lan or opt1)' % (option, name), cause='input')
-        if name not in existing:
-            raise DirectPathError('%s: this firewall has no interface %r; its interfaces are: %s' % (
-                option, name, ', '.join(existing) or 'none'), cause='input')
-
-
 def validate_acl_line(line, max_prefix_min=1):
     """Why ``line`` would be rejected by the product's UPnP page, or None.
 
@@ -131,7 +86,7 @@ def validate_acl_line(line, max_prefix_min=1):
         return 'must have exactly 4 space-separated fields (allow|deny ext-ports address[/prefix] int-ports)'
     if perm[0] not in ('allow', 'deny'):
         return 'must begin with allow or deny'
-    if not _port_ok(perm[1]) or not _port_ok(perm[3]):
+    if not port_or_range_ok(perm[1]) or not port_or_range_ok(perm[3]):
         return 'ports must be a port or range between 0 and 65535'
     address = perm[2].split('/')
     if len(address) > 2:
@@ -169,26 +124,10 @@ def parse_hosts(values):
     miniupnpd permission lines are IPv4 only (pfSense miniupnpd.xml "ACL Help":
     "The entries only control access for IPv4 clients"), and NAT-PMP maps IPv4.
     """
-    hosts = []
-    for value in values:
-        text = str(value).strip()
-        if not re.match(r'^[0-9a-fA-F:./]+$', text):
-            raise DirectPathError('tailscale_hosts: %r is not an IP address' % (value,), cause='input')
-        try:
-            network = ipaddress.ip_network(text, strict=True)
-        except ValueError:
-            raise DirectPathError('tailscale_hosts: %r is not an IP address' % (value,), cause='input')
-        if network.version != 4:
-            raise DirectPathError('tailscale_hosts: %s is IPv6; miniupnpd permission rules and NAT-PMP are IPv4 only, '
-                                  'list the hosts\' IPv4 addresses' % value, cause='input')
-        if network.prefixlen != 32:
-            raise DirectPathError('tailscale_hosts: %s is a network; give each Tailscale host as a single address so only '
-                                  'that host may create mappings' % value, cause='input')
-        if network not in hosts:
-            hosts.append(network)
-    if not hosts:
-        raise DirectPathError('tailscale_hosts: at least one address is needed', cause='input')
-    return hosts
+    return parse_host_addresses(
+        values, ipv4_only=True,
+        ipv4_because="miniupnpd permission rules and NAT-PMP are IPv4 only, list the hosts' IPv4 addresses",
+        single_because='give each Tailscale host as a single address so only that host may create mappings')
 
 
 def acl_line(host, external_ports, internal_ports):

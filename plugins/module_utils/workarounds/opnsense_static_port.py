@@ -21,7 +21,7 @@ from ansible_collections.directpath.firewall.plugins.module_utils.transport.conf
 from ansible_collections.directpath.firewall.plugins.module_utils.engine.errors import DirectPathError
 from ansible_collections.directpath.firewall.plugins.module_utils.engine.plan import Plan
 from ansible_collections.directpath.firewall.plugins.module_utils.engine.runner import finish
-from ansible_collections.directpath.firewall.plugins.module_utils.workarounds.natpmp import check_interface_names
+from ansible_collections.directpath.firewall.plugins.module_utils.workarounds.onbox_inputs import check_interface_names
 from ansible_collections.directpath.firewall.plugins.module_utils.workarounds.static_port import (
     STATIC_PORT_SPEC, exposure, parse_nat_hosts, plan_nat_mode, randomize_advice)
 

@@ -24,11 +24,8 @@ rule needs hybrid. The record is bookkeeping, never compared.
 
 from __future__ import annotations
 
-import ipaddress
-import re
-
 from ansible_collections.directpath.firewall.plugins.module_utils.engine.argspec import ArgumentSpec
-from ansible_collections.directpath.firewall.plugins.module_utils.engine.errors import DirectPathError
+from ansible_collections.directpath.firewall.plugins.module_utils.workarounds.onbox_inputs import parse_host_addresses
 
 __all__ = ['STATIC_PORT_SPEC', 'exposure', 'parse_nat_hosts', 'plan_nat_mode', 'randomize_advice']
 
@@ -47,30 +44,10 @@ def parse_nat_hosts(values, required=True):
     """The hosts as single IPv4/IPv6 addresses, in the order given (duplicates dropped).
 
     An empty list with ``required`` fails: a rule for no host would still switch
-    NAT to hybrid. Scoped IPv6 addresses (``fe80::1%eth0``) are refused: neither
-    product's alias or rule source accepts a zone.
+    NAT to hybrid.
     """
-    hosts = []
-    for value in values or []:
-        text = str(value).strip()
-        if '%' in text:
-            raise DirectPathError('tailscale_hosts: %r has an IPv6 zone (%%...); give the address without it (a '
-                                  'link-local address cannot be a NAT source anyway)' % (value,), cause='input')
-        if not re.match(r'^[0-9a-fA-F:./]+$', text):
-            raise DirectPathError('tailscale_hosts: %r is not an IP address' % (value,), cause='input')
-        try:
-            network = ipaddress.ip_network(text, strict=True)
-        except ValueError:
-            raise DirectPathError('tailscale_hosts: %r is not an IP address' % (value,), cause='input')
-        if network.num_addresses != 1:
-            raise DirectPathError('tailscale_hosts: %s is a network; give each Tailscale host as one address' % value,
-                                  cause='input')
-        address = network.network_address
-        if address not in hosts:
-            hosts.append(address)
-    if required and not hosts:
-        raise DirectPathError('tailscale_hosts: at least one address is needed', cause='input')
-    return hosts
+    return [network.network_address for network in parse_host_addresses(
+        values, ipv4_only=False, required=required, single_because='give each Tailscale host as one address')]
 
 
 def plan_nat_mode(plan, mode, state, record, other_rules, what='outbound NAT'):
