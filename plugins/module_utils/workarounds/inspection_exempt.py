@@ -114,18 +114,19 @@ def summarise_entries(entries) -> list:
 
 
 def entry_matches(entry: dict, app_id: int, categories: set) -> bool:
-    """Whether an entry matches the application (FortiOS semantics, conservative for filter-only entries)."""
+    """Whether an entry matches the application: it names it, or one of its categories is one of ``categories``
+    (an entry that names applications and categories matches either), unless the entry excludes it."""
     if app_id in _ids(entry.get('exclusion')):
         return False
     applications = _ids(entry.get('application'))
-    if applications:
-        return app_id in applications
+    if app_id in applications:
+        return True
     entry_categories = _ids(entry.get('category'))
     if entry_categories:
         return bool(entry_categories & categories)
-    # No application and no category: the entry selects by filters (risk, popularity, technology, ...), which
+    # No category and no application: the entry selects by filters (risk, popularity, technology, ...), which
     # this module does not evaluate; it is treated as matching, and an exclusion is harmless if it did not.
-    return True
+    return not applications
 
 
 def fix_application_list(profile: dict, app_id: int, categories: set, version: tuple, category_names=None):
@@ -143,18 +144,19 @@ def fix_application_list(profile: dict, app_id: int, categories: set, version: t
             passed = True
             result.append(entry)
             continue
-        applications = _ids(entry.get('application'))
-        if app_id in applications:
+        if app_id in _ids(entry.get('application')):
             remaining = [row for row in entry['application'] if row.get('id') != app_id]
-            if remaining or entry.get('category'):
-                entry['application'] = remaining
-                notes.append((entry.get('id'), 'entry %s %ss the Tailscale application by name: it is taken out of the entry'
-                              % (entry.get('id'), action)))
-                result.append(entry)
-            else:
+            if not remaining and not entry.get('category'):
+                # Left empty, the entry would match every application: it existed only to block Tailscale.
                 notes.append((entry.get('id'), 'entry %s %ss only the Tailscale application: the entry is removed'
                               % (entry.get('id'), action)))
-            continue
+                continue
+            entry['application'] = remaining
+            if not entry_matches(entry, app_id, categories):
+                notes.append((entry.get('id'), 'entry %s %ss the Tailscale application by name: it is taken out of the '
+                                               'entry' % (entry.get('id'), action)))
+                result.append(entry)
+                continue
         if version < EXCLUSION_SINCE:
             return None, notes, ('entry %s of application list %r %ss Tailscale through its category or filters, and '
                                  'FortiOS %s has no per-entry exclusion (6.4.4 and later): exclude Tailscale by hand'

@@ -154,6 +154,17 @@ def test_entry_that_blocks_only_tailscale_is_removed(sim, capsys):
     assert result['diff']['after'] == {'application list guest-wifi entry 9': None}
 
 
+def test_entry_naming_tailscale_and_its_category_loses_the_name_and_excludes_it(sim, capsys):
+    profile = device(sim)['application/list']['guest-wifi']
+    profile['entries'].insert(0, dict(profile['entries'][0], id=9, category=[{'id': 7}],
+                                      application=[{'id': TAILSCALE}, {'id': 36935}], popularity='1 2 3 4 5'))
+    sim.control().set_state(objects=[{'vdom': 'root', 'table': 'application/list', 'object': profile}])
+    result = run_module(capsys, conn(sim, application_lists=['guest-wifi'], ssl_ssh_profiles=None))
+    entry = entries(sim, 'guest-wifi')[9]
+    assert (ids(entry['application']), ids(entry['category']), ids(entry['exclusion'])) == ([36935], [7], [TAILSCALE])
+    assert result['diff']['after']['application list guest-wifi entry 9']['exclusion'] == [TAILSCALE]
+
+
 def test_category_is_read_from_the_device(sim, capsys):
     # FortiGuard files Tailscale under Proxy (6): a list that blocks Remote.Access (7) no longer matches it.
     sim.control().set_state(tailscale_category=6)
