@@ -112,7 +112,7 @@ def sandbox(tmp_path):
     logged.write_text('#!/bin/sh\nprintf "%%s\\n" "$*" >> %s\nexec env UFW_SANDBOX_DIR=%s UFW_SANDBOX_NETNS=%s %s "$@"\n'
                       % (log, base, netns, WRAPPER))
     logged.chmod(0o755)
-    box = {'dir': base, 'netns': netns, 'env': env, 'log': log, 'command': [str(logged)], 'daemons': []}
+    box = {'dir': base, 'netns': netns, 'env': env, 'log': log, 'command': [str(logged)], 'daemons': [], 'cleanup': []}
     try:
         ufw(box, 'allow', '22/tcp')
         yield box
@@ -120,6 +120,8 @@ def sandbox(tmp_path):
         for daemon in box['daemons']:
             daemon.kill()
             daemon.wait()
+        for command in box['cleanup']:
+            subprocess.run(command, check=False)
         subprocess.run(['ip', 'netns', 'delete', netns], check=False)
 
 
@@ -153,6 +155,34 @@ def fake_sshd(box, tmp_path, port):
             return
         time.sleep(0.1)
     raise AssertionError('fake sshd did not listen: %s' % listening)
+
+
+def wire_client(box):
+    """A client network namespace wired to the sandbox's: a public link (client 198.51.100.5, node 198.51.100.10)
+    and a link named tailscale0 on the node (client 100.90.1.2, node 100.101.2.3). The host's interfaces are untouched."""
+    client = box['netns'] + '-c'
+    subprocess.run(['ip', 'netns', 'add', client], check=True)
+    box['cleanup'].append(['ip', 'netns', 'delete', client])
+    links = [('pub-c', 'pub-n', '198.51.100.5/24', '198.51.100.10/24'),
+             ('ts-c', 'tailscale0', '100.90.1.2/10', '100.101.2.3/10')]
+    for client_end, node_end, client_address, node_address in links:
+        subprocess.run(['ip', '-n', client, 'link', 'add', client_end, 'type', 'veth', 'peer', 'name', node_end,
+                        'netns', box['netns']], check=True)
+        subprocess.run(['ip', '-n', client, 'addr', 'add', client_address, 'dev', client_end], check=True)
+        subprocess.run(['ip', '-n', box['netns'], 'addr', 'add', node_address, 'dev', node_end], check=True)
+        subprocess.run(['ip', '-n', client, 'link', 'set', client_end, 'up'], check=True)
+        subprocess.run(['ip', '-n', box['netns'], 'link', 'set', node_end, 'up'], check=True)
+    for namespace in (client, box['netns']):
+        subprocess.run(['ip', '-n', namespace, 'link', 'set', 'lo', 'up'], check=True)
+    return client
+
+
+def connects(client, address, port):
+    """Whether a TCP connection from the client namespace to ``address``:``port`` is accepted."""
+    code = ('import socket, sys\n'
+            'try:\n    socket.create_connection((%r, %d), timeout=2).close()\n'
+            'except OSError:\n    sys.exit(1)\n' % (address, port))
+    return subprocess.run(['ip', 'netns', 'exec', client, sys.executable, '-c', code], check=False).returncode == 0
 
 
 class Run:
@@ -417,3 +447,28 @@ def test_role_refuses_to_drop_public_ssh_over_a_public_address(sandbox, tmp_path
                              '198.51.100.10 (from SSH_CONNECTION)')
     assert ufw(sandbox, 'status') == 'Status: inactive\n'
     assert 'ufw allow 22/tcp' in ufw(sandbox, 'show', 'added')
+
+
+def test_what_the_guard_accepts_the_packet_filter_admits(sandbox, tmp_path):
+    """Item 20, end to end: real TCP connections from a client namespace. sshd on 2222 and a stale allow 22/tcp:
+    refused, 2222 still reachable. With allow 2222/tcp the lock-down goes live: 2222 stays reachable on the
+    public address, another port is cut there and reachable over tailscale0."""
+    client = wire_client(sandbox)
+    fake_sshd(sandbox, tmp_path, 2222)
+    fake_sshd(sandbox, tmp_path, 8080)
+    assert connects(client, '198.51.100.10', 2222) and connects(client, '198.51.100.10', 8080)
+    connection = '198.51.100.5 51234 198.51.100.10 2222'
+
+    run = run_role(sandbox, tmp_path, connection='ssh', ssh_connection=connection,
+                   extra={'ufw_lockdown_remove_public_ssh': False})
+    assert run.rc != 0 and 'TCP port(s) 2222' in run.output, run.output
+    assert connects(client, '198.51.100.10', 2222)
+
+    ufw(sandbox, 'allow', '2222/tcp')
+    run = run_role(sandbox, tmp_path, connection='ssh', ssh_connection=connection,
+                   extra={'ufw_lockdown_remove_public_ssh': False})
+    assert run.rc == 0, run.output
+    assert 'Status: active' in ufw(sandbox, 'status')
+    assert connects(client, '198.51.100.10', 2222)
+    assert not connects(client, '198.51.100.10', 8080)
+    assert connects(client, '100.101.2.3', 8080)
