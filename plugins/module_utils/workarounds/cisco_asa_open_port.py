@@ -369,6 +369,10 @@ def restore_after(client, initial, wanted, params, error):
     """Undo after ``error``; return the DirectPathError to raise (device_unchanged says whether it worked)."""
     acl = params['acl']
     what = error.message
+    if getattr(error, 'command', None) == 'write memory' and error.cause != 'api':
+        # The session went away during the save: the startup configuration may or may not hold this run's change.
+        what += ('; "write memory" may have completed before the session was lost: after the undo below, check '
+                 'that the startup configuration does not hold this run\'s change (show startup-config)')
     try:
         client.reconnect()
         current = client.read_config()

@@ -280,6 +280,17 @@ def test_a_failed_save_undoes_the_change(sim, capsys):
     assert sim.snapshot() == before
 
 
+def test_a_session_lost_during_write_memory_undoes_running_and_warns_about_startup(sim, capsys):
+    running_before = sim.state_dump()['running']
+    sim.faults.arm('session_drop', match='write memory', seconds=0.2)
+    result = run_module(capsys, conn(sim, tailscale_hosts=['10.0.0.5'], timeout=2))
+    assert result['failed'] is True
+    assert 'may have completed' in result['msg'] and 'show startup-config' in result['msg']
+    state = sim.state_dump()
+    assert state['running'] == running_before
+    assert ENTRY_A in state['startup']   # the save did complete: exactly what the message warns about
+
+
 def test_auth_unreachable_host_key_and_input_failures_change_nothing(sim, capsys):
     before = sim.snapshot()
     result, out = run_module_output(capsys, conn(sim, password='wrong-password'))
