@@ -921,7 +921,8 @@ class _Session:
             self.prompt_state = None
             fault = sim.faults.take('auth', 'exec:enable')
             good = fault is None and line == sim.enable_secret
-            sim.journal.record('SSH', 'exec', 'exec:enable', AUTH, 200 if good else 401,
+            # The password typed at the prompt: its own entry (the "enable" command has one too), never its text.
+            sim.journal.record('SSH', 'exec', 'exec:enable (password)', AUTH, 200 if good else 401,
                                detail='enable password', fault=fault.name if fault else None)
             if good:
                 self.mode = 'priv'
@@ -939,7 +940,7 @@ class _Session:
             self.prompt_state = None
             fault = sim.faults.take('auth', 'exec:login')
             good = fault is None and self.login_user == sim.username and line == sim.password
-            sim.journal.record('SSH', 'exec', 'exec:login', AUTH, 200 if good else 401,
+            sim.journal.record('SSH', 'exec', 'exec:login (password)', AUTH, 200 if good else 401,
                                detail='login %s' % self.login_user, fault=fault.name if fault else None)
             if good:
                 self.mode = 'priv'
