@@ -17,7 +17,7 @@ import urllib.request
 import pytest
 
 from ansible_collections.directpath.firewall.tests.simulators.tailscale_api import (
-    DEFAULT_POLICY, PRECONDITION_FAILED, TailscaleApiSimulator,
+    DEFAULT_POLICY, PRECONDITION_FAILED, TailscaleApiSimulator, standardize,
 )
 
 ACL = '/api/v2/tailnet/-/acl'
@@ -111,7 +111,7 @@ def test_matching_etag_saves_and_returns_the_new_etag(tailscale_sim):
     ('{"nodeAttrs": [{"target": ["tag:nope"], "attr": ["randomize-client-port"]}]}', 'tag "tag:nope" not found in tagOwners'),
     ('{"nodeAttrs": [{"target": [], "attr": ["randomize-client-port"]}]}', 'non-empty list'),
     ('{"acls": [], "acls": []}', 'duplicate name "acls"'),
-    ('{"acls": [}', "invalid character '}'"),
+    ('{"acls": [}', 'invalid policy file'),
 ])
 def test_invalid_policy_is_refused_with_400_and_validate_says_why(tailscale_sim, text, message):
     before = tailscale_sim.snapshot()
@@ -120,7 +120,7 @@ def test_invalid_policy_is_refused_with_400_and_validate_says_why(tailscale_sim,
     assert tailscale_sim.snapshot() == before
     status, _headers, body = call(tailscale_sim, 'POST', ACL + '/validate', text, {'Content-Type': 'application/hujson'},
                                   key=tailscale_sim.api_key)
-    if 'invalid character' in message:
+    if 'invalid policy file' in message:
         assert status == 400
     else:
         answer = json.loads(body)
@@ -189,3 +189,14 @@ def test_other_tailnet_and_content_type_are_refused(tailscale_sim):
     assert call(tailscale_sim, 'GET', '/api/v2/tailnet/other.example/acl', key=tailscale_sim.api_key)[0] == 404
     status, _headers, _body = call(tailscale_sim, 'POST', ACL, DEFAULT_POLICY, {'Content-Type': 'text/plain'}, key=tailscale_sim.api_key)
     assert status == 400
+
+
+def test_the_simulator_reads_hujson_with_its_own_standardizer():
+    # Independent of the collection's parser: comments and trailing commas become blanks, offsets stay.
+    text = '{\n  // c "x"\n  "a": "//not a comment, /* nor this */",\n  "b": [1, 2,], /* z */\n  "c": "\\"",\n}'
+    standard = standardize(text)
+    assert len(standard) == len(text) and standard.count('\n') == text.count('\n')
+    assert json.loads(standard) == {'a': '//not a comment, /* nor this */', 'b': [1, 2], 'c': '"'}
+    assert json.loads(standardize(DEFAULT_POLICY))['ssh'][0]['action'] == 'check'
+    with pytest.raises(ValueError):
+        standardize('{"a": 1 /* open')

@@ -26,6 +26,10 @@ Sources, cited next to each shape with these short names:
   section 4.4 and 5.1/5.2 for the token answer and its errors.
 * [default] the policy file Tailscale creates for a new tailnet, as the API documentation's
   ``details=1`` example carries it (base64 in the ``acl`` field).
+* [hujson] tailscale/hujson ``Standardize`` (standard.go): how the service turns HuJSON into JSON
+  (comments and trailing commas become blanks). The simulator does this with its own code
+  (:func:`standardize`), not with the collection's parser, so what the collection writes is read by
+  code that is not the code that wrote it.
 
 Shapes marked INFERRED were not found in a primary source (docs/simulators.md lists them). The
 simulator is stricter than the service where that protects us from a wrong module: an unknown
@@ -63,6 +67,7 @@ __all__ = [
     'PRECONDITION_FAILED',
     'TailscaleApiSimulator',
     'policy_errors',
+    'standardize',
 ]
 
 # [default]: the untouched policy file of a new tailnet (tabs, comments, trailing commas).
@@ -132,6 +137,62 @@ def _etag_of(text):
     return '"%s"' % hashlib.sha256(text.encode('utf-8')).hexdigest()
 
 
+def standardize(text):
+    """HuJSON -> standard JSON the way the service reads it (tailscale/hujson ``Standardize``: every
+    comment and trailing comma becomes blanks, so offsets stay), written here independently of the
+    collection's own parser so that a text the collection writes is read by different code.
+    Raises ValueError for an unterminated comment."""
+    out = list(text)
+    position = 0
+    in_string = False
+    last_significant = None  # index in ``out`` of the last character outside blanks and comments
+    while position < len(text):
+        char = text[position]
+        if in_string:
+            if char == '\\':
+                position += 2
+                continue
+            if char == '"':
+                in_string = False
+                last_significant = position
+            position += 1
+            continue
+        if char == '"':
+            in_string = True
+        elif text.startswith('//', position) or text.startswith('/*', position):
+            end = text.find('\n', position) if text[position + 1] == '/' else text.find('*/', position + 2)
+            if end < 0:
+                if text[position + 1] == '*':
+                    raise ValueError('unterminated block comment at offset %d' % position)
+                end = len(text)
+            else:
+                end += 1 if text[position + 1] == '/' else 2
+            for index in range(position, end):
+                if out[index] != '\n':
+                    out[index] = ' '
+            position = end
+            continue
+        elif char in '}]' and last_significant is not None and out[last_significant] == ',':
+            out[last_significant] = ' '
+        if char not in ' \t\r\n':
+            last_significant = position
+        position += 1
+    return ''.join(out)
+
+
+def _no_repeated_names(pairs):
+    seen = {}
+    for name, value in pairs:
+        if name in seen:
+            raise ValueError('duplicate name "%s"' % name)
+        seen[name] = value
+    return seen
+
+
+def _no_constants(name):
+    raise ValueError('invalid literal %s' % name)
+
+
 def policy_errors(text):
     """What the service would refuse in a policy file: ``[]`` when it is acceptable.
 
@@ -139,10 +200,9 @@ def policy_errors(text):
     style of Go's encoding/json and the policy parser.
     """
     try:
-        document = parse(text)
-        data = document.to_python(strict_names=True)
-    except HuJSONError as error:
-        return [str(error)]
+        data = json.loads(standardize(text), object_pairs_hook=_no_repeated_names, parse_constant=_no_constants)
+    except ValueError as error:
+        return ['invalid policy file: %s' % error]
     if not isinstance(data, dict):
         return ['json: cannot unmarshal %s into Go value of type tailcfg.ACLDetails' % _json_kind(data)]
     errors = []
