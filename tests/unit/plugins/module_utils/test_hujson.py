@@ -13,6 +13,8 @@ expected error or None). Where upstream marks its own answer as a known shortcom
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from ansible_collections.directpath.firewall.plugins.module_utils.transport.hujson import (
@@ -370,3 +372,94 @@ def test_add_formatted_next_to_comments(text, expected):
     document = parse(text)
     document.add_formatted('/b', {'k': [1, 2]})
     assert document.pack() == expected
+
+
+# Random documents: whatever comments and blanks surround the values, the text comes back unchanged
+# and the data is what json would read; random patches change the data exactly as RFC 6902 says.
+def _random_document(rng, depth=0):
+    """(HuJSON text, data) of a random value with random comments, blanks and trailing commas."""
+    def extra():
+        choices = ['', ' ', '\n\t', '  ', ' // note\n', '/* b */', '\n// line\n\n', ' /* x\n y */ ']
+        return rng.choice(choices)
+    kind = rng.choice(['object', 'array', 'scalar'] if depth < 3 else ['scalar'])
+    if kind == 'scalar':
+        value = rng.choice([None, True, False, 0, -12, 3.5, 'text', 'caf\u00e9', 'a "quoted" \\ thing', ''])
+        return json.dumps(value, ensure_ascii=rng.random() < 0.5), value
+    count = rng.randint(0, 4)
+    parts, data = [], ({} if kind == 'object' else [])
+    for index in range(count):
+        text, value = _random_document(rng, depth + 1)
+        if kind == 'object':
+            name = 'k%d' % index
+            parts.append(extra() + json.dumps(name) + extra() + ':' + extra() + text + extra())
+            data[name] = value
+        else:
+            parts.append(extra() + text + extra())
+            data.append(value)
+    trailing = ',' if parts and rng.random() < 0.5 else ''
+    opening, closing = ('{', '}') if kind == 'object' else ('[', ']')
+    return opening + ','.join(parts) + trailing + extra() + closing, data
+
+
+def _pointers(data, prefix=''):
+    yield prefix
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from _pointers(value, prefix + '/' + key)
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from _pointers(value, '%s/%d' % (prefix, index))
+
+
+def _apply_reference(data, op):
+    """RFC 6902 on plain Python data (the reference the tree is compared with)."""
+    parts = op['path'].split('/')[1:]
+    parent = data
+    for part in parts[:-1]:
+        parent = parent[int(part)] if isinstance(parent, list) else parent[part]
+    last = parts[-1]
+    if isinstance(parent, list):
+        index = len(parent) if last == '-' else int(last)
+        if op['op'] == 'add':
+            parent.insert(index, op['value'])
+        elif op['op'] == 'remove':
+            del parent[index]
+        else:
+            parent[index] = op['value']
+    elif op['op'] == 'remove':
+        del parent[last]
+    else:
+        parent[last] = op['value']
+
+
+@pytest.mark.parametrize('seed', range(200))
+def test_random_documents_round_trip_and_patch_like_rfc6902(seed):
+    import copy
+    import random
+    rng = random.Random(seed)
+    text, data = _random_document(rng)
+    document = parse(text)
+    assert document.pack() == text
+    assert document.to_python() == data
+    if not isinstance(data, (dict, list)):
+        return
+    expected = copy.deepcopy(data)
+    for _ in range(3):
+        pointers = [pointer for pointer in _pointers(expected) if pointer]
+        op = rng.choice(['add', 'remove', 'replace'])
+        if op == 'add' or not pointers:
+            containers = [pointer for pointer in _pointers(expected)
+                          if isinstance(document.find(pointer).to_python(), (dict, list))]
+            target = rng.choice(containers)
+            container = document.find(target).to_python()
+            path = target + ('/new%d' % rng.randint(0, 9) if isinstance(container, dict) else '/' + rng.choice(
+                ['-', str(rng.randint(0, len(container)))]))
+            operation = {'op': 'add', 'path': path, 'value': rng.choice([1, 'x', [True], {'z': None}])}
+        else:
+            operation = {'op': op, 'path': rng.choice(pointers)}
+            if op == 'replace':
+                operation['value'] = rng.choice([2, 'y', [], {'w': [1]}])
+        document.patch([operation])
+        _apply_reference(expected, operation)
+        text = document.pack()
+        assert parse(text).to_python() == expected, (text, operation)

@@ -294,3 +294,9 @@ def test_the_record_says_what_the_policy_file_holds(sim, capsys):
     assert result['compliance']['tailnet_policy'] == {'setting': 'randomizeClientPort', 'tailnet_wide': False, 'tags': []}
     result = run_module(capsys, conn(sim, scope='tags', tags=['tag:branch']))
     assert result['compliance']['tailnet_policy'] == {'setting': 'randomizeClientPort', 'tailnet_wide': False, 'tags': ['tag:branch']}
+
+
+def test_a_named_tailnet_is_used_and_an_unknown_one_fails_with_cause_input(sim, capsys):
+    assert run_module(capsys, conn(sim, tailnet='example.com'), check_mode=True)['changed'] is True
+    result = run_module(capsys, conn(sim, tailnet='other.example'))
+    assert result['failed'] is True and result['cause'] == 'input' and "tailnet 'other.example' not found" in result['msg']
