@@ -53,7 +53,8 @@ options:
     default: tailnet
   tags:
     description:
-      - Tags (C(tag:name)) of the devices that get, or lose, the random port. Required with O(scope=tags).
+      - Tags (C(tag:name)) of the devices that get, or lose, the random port. Required with O(scope=tags); with
+        O(scope=tailnet) the module fails rather than change every node.
       - The tags must be defined in the policy file's C(tagOwners); Tailscale refuses the file otherwise.
     type: list
     elements: str

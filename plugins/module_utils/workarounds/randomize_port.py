@@ -244,6 +244,10 @@ def _parse_policy(text):
 def run_tailnet_policy(ctx, api_calls):
     """The whole run of tailnet_policy: read, plan, validate, write with If-Match; re-plan on 412."""
     params = ctx.params
+    if params['scope'] == 'tailnet' and params['tags']:
+        # Tags with the default scope most likely meant scope=tags: never widen that to every node.
+        raise DirectPathError('tags are given but scope is tailnet, which would change every node of the tailnet; '
+                              'set scope: tags to change only the tagged nodes, or drop tags', cause='input')
     tags = _check_tags(params['tags'] or []) if params['scope'] == 'tags' else []
     client = TailscaleApiClient(params, api_calls, ctx.add_secret)
     client.connect()

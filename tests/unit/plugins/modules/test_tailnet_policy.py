@@ -184,6 +184,7 @@ def test_a_refused_policy_is_never_written(sim, capsys):
 @pytest.mark.parametrize('args, message', [
     ({'scope': 'tags', 'tags': ['branch']}, 'tags must look like tag:name'),
     ({'scope': 'tags'}, 'scope is tags but all of the following are missing: tags'),
+    ({'tags': ['tag:branch']}, 'tags are given but scope is tailnet'),
 ])
 def test_bad_input_fails_before_any_request(sim, capsys, args, message):
     result = run_module(capsys, conn(sim, **args))
