@@ -41,6 +41,7 @@ __all__ = [
     'build_report',
     'compliance_records_in',
     'failure_record',
+    'next_step',
     'overall_status',
     'render_html',
     'render_json',
@@ -76,6 +77,31 @@ NEXT_STEPS = {
     'no_workaround': 'No firewall setting fixes this: follow the advice (for example a peer relay inside the network).',
     'error': 'Fix the cause given in the findings, then run the audit again.',
 }
+
+# Next steps that depend on what was asked and done, not only on the status: a rollback
+# (state=absent) that succeeded must not tell the reader to confirm direct connections.
+NEXT_STEPS_ROLLBACK = {
+    'compliant': 'Nothing of this workaround is in place. Peers behind this firewall may use DERP relays; run the '
+                 'directpath.firewall.verify playbook to see their paths.',
+    'drift': 'The workaround is still in place: the directpath.firewall.remediate playbook with directpath_state: absent '
+             'removes it.',
+}
+NEXT_STEP_ROLLED_BACK = ('Rolled back as asked. Peers behind this firewall may use DERP relays again; run the '
+                         'directpath.firewall.verify playbook to see their paths.')
+NEXT_STEP_APPLIED = 'Applied. Confirm that peers connect directly with the directpath.firewall.verify playbook.'
+
+
+def next_step(status: str, state: str | None = None, applied: bool = False) -> str:
+    """What the reader should do about one record: from its status, and the state asked and whether it was applied."""
+    if state == 'absent':
+        if status == 'compliant' and applied:
+            return NEXT_STEP_ROLLED_BACK
+        if status in NEXT_STEPS_ROLLBACK:
+            return NEXT_STEPS_ROLLBACK[status]
+    elif status == 'compliant' and applied:
+        return NEXT_STEP_APPLIED
+    return NEXT_STEPS[status]
+
 
 # The headline answers a reader's three questions (docs/audit.md, "The headline"): is everything
 # that can be fixed fixed, what needs a person, what is only information. Every status belongs to
@@ -260,7 +286,7 @@ def normalise_record(compliance: dict, result: dict | None = None, task: str = '
         'check_mode': check_mode,
         'api_calls': _api_calls(result.get('api_calls')),
         'task': str(task or ''),
-        'next_step': NEXT_STEPS[status],
+        'next_step': next_step(status, compliance.get('state'), bool(compliance.get('applied', False))),
     }
     if isinstance(compliance.get('tailnet_policy'), dict):
         # What the tailnet policy file says (records of tailnet_policy): the randomizeClientPort note reads it.

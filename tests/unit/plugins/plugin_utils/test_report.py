@@ -483,3 +483,20 @@ def test_demo_check_fails_when_the_after_headline_is_not_fixed(tmp_path):
                           [('panos-1', 'panos', 'persistent_dipp', 'error')])
     assert process.returncode == 1
     assert 'the headline of the second audit is error, not fixed' in process.stderr
+
+
+def test_next_step_after_a_rollback_does_not_say_confirm_direct_connections():
+    from ansible_collections.directpath.firewall.plugins.plugin_utils.report import normalise_record
+    rolled_back = normalise_record(compliance_record('panos', 'persistent_dipp', 'compliant', ['changed lan-out: a → b'],
+                                                     state='absent', changed=True, applied=True))
+    assert 'Rolled back' in rolled_back['next_step']
+    assert 'connect directly' not in rolled_back['next_step']
+    nothing_left = normalise_record(compliance_record('panos', 'persistent_dipp', 'compliant', [], state='absent'))
+    assert 'Nothing of this workaround is in place' in nothing_left['next_step']
+    still_there = normalise_record(compliance_record('panos', 'persistent_dipp', 'drift', ['x'], state='absent', changed=True))
+    assert 'directpath_state: absent' in still_there['next_step']
+    applied = normalise_record(compliance_record('panos', 'persistent_dipp', 'compliant', [], state='present',
+                                                 changed=True, applied=True))
+    assert applied['next_step'].startswith('Applied.')
+    found = normalise_record(compliance_record('panos', 'persistent_dipp', 'compliant', [], state='present'))
+    assert found['next_step'].startswith('Nothing to change.')
