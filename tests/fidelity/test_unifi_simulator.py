@@ -115,8 +115,8 @@ def test_unifios_login_sets_token_cookie_and_paths_live_under_proxy_network(unif
     assert status == 200 and data['username'] == sim.username
     assert headers['set-cookie'].startswith('TOKEN=') and headers['x-csrf-token'] and headers['x-token-expire-time'].isdigit()
     assert _ips(client)['key'] == 'ips'
-    status, _data, _headers = Client(sim, prefix='').request('GET', '/api/s/default/get/setting/ips',
-                                                               headers={'Cookie': client.cookie})
+    unprefixed = Client(sim, prefix='')
+    status, _data, _headers = unprefixed.request('GET', '/api/s/default/get/setting/ips', headers={'Cookie': client.cookie})
     assert status == 404
     status, _data, _headers = client.request('POST', '/api/login', {'username': sim.username, 'password': sim.password})
     assert status == 404

@@ -98,23 +98,24 @@ def _references(value):
     return found
 
 
+def _network(name, comment, ips, object_type='generic', excluded=()):
+    return {'name': name, 'type': object_type, 'comment': comment, 'included': [{'entry': {'ip': ip}} for ip in ips],
+            'excluded': [{'references': ref} for ref in excluded], 'shared': False, 'dynamic': False}
+
+
 def default_networks():
-    networks = {
-        'Any': {'name': 'Any', 'type': 'generic', 'comment': 'Any IPv4 address', 'included': [{'entry': {'ip': '0.0.0.0/0'}}], 'excluded': []},
-        'Internet': {'name': 'Internet', 'type': 'generic', 'comment': 'Any address except private networks',
-                     'included': [{'entry': {'ip': '0.0.0.0/0'}}],
-                     'excluded': [{'references': 'Private 10'}, {'references': 'Private 172'}, {'references': 'Private 192'}]},
-        'Private 10': {'name': 'Private 10', 'type': 'generic', 'comment': 'Private class A network', 'included': [{'entry': {'ip': '10.0.0.0/8'}}], 'excluded': []},
-        'Private 172': {'name': 'Private 172', 'type': 'generic', 'comment': 'Private class B network', 'included': [{'entry': {'ip': '172.16.0.0/12'}}], 'excluded': []},
-        'Private 192': {'name': 'Private 192', 'type': 'generic', 'comment': 'Private class C network', 'included': [{'entry': {'ip': '192.168.0.0/16'}}], 'excluded': []},
-        'Trusted LAN': {'name': 'Trusted LAN', 'type': 'generic', 'comment': 'Trusted networks', 'included': [{'entry': {'ip': '10.10.0.0/16'}}], 'excluded': []},
+    networks = [
+        _network('Any', 'Any IPv4 address', ['0.0.0.0/0']),
+        _network('Internet', 'Any address except private networks', ['0.0.0.0/0'],
+                 excluded=('Private 10', 'Private 172', 'Private 192')),
+        _network('Private 10', 'Private class A network', ['10.0.0.0/8']),
+        _network('Private 172', 'Private class B network', ['172.16.0.0/12']),
+        _network('Private 192', 'Private class C network', ['192.168.0.0/16']),
+        _network('Trusted LAN', 'Trusted networks', ['10.10.0.0/16']),
         # Someone else's object, to be left alone.
-        'Web Servers': {'name': 'Web Servers', 'type': 'listIPv4Address', 'comment': 'DMZ web', 'included': [{'entry': {'ip': '192.0.2.10'}}, {'entry': {'ip': '192.0.2.11'}}], 'excluded': []},
-    }
-    for entry in networks.values():
-        entry.setdefault('shared', False)
-        entry.setdefault('dynamic', False)
-    return networks
+        _network('Web Servers', 'DMZ web', ['192.0.2.10', '192.0.2.11'], object_type='listIPv4Address'),
+    ]
+    return {entry['name']: entry for entry in networks}
 
 
 def default_services():

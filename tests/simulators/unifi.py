@@ -100,7 +100,7 @@ JSON_TYPE = 'application/json; charset=utf-8'
 
 def parse_version(text):
     """'9.0.114' -> (9, 0, 114); build suffixes ('9.0.114-atag') are dropped."""
-    parts = re.findall(r'\d+', str(text).split('-')[0])
+    parts = re.findall(r'\d+', str(text).split('-', maxsplit=1)[0])
     if len(parts) < 2:
         raise ValueError('UniFi Network version %r needs at least two numeric parts' % (text,))
     return tuple(int(part) for part in (parts + ['0'])[:3])
@@ -292,9 +292,11 @@ class UnifiSimulator(DeviceSimulator):
 
     def state_components(self):
         with self.lock:
-            return {'site:%s' % name: json.dumps({'site': entry['site'], 'ips': entry['ips'],
-                                                   'networks': entry['networks']}, sort_keys=True)
-                    for name, entry in self.sites.items()}
+            components = {}
+            for name, entry in self.sites.items():
+                components['site:%s' % name] = json.dumps(
+                    {'site': entry['site'], 'ips': entry['ips'], 'networks': entry['networks']}, sort_keys=True)
+            return components
 
     # dispatch ------------------------------------------------------------------------------------
     def handle_device(self, request):

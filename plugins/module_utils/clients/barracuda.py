@@ -17,7 +17,8 @@ Services > REST API Service; basic authentication or an ``X-API-Token`` header),
 every write, 204 for a write without body, errors as ``{"code", "message"}``, 409 for an entry that
 exists, 404 for one that does not, rule ``position.placement``), and Barracuda's own PowerShell module
 (barracudanetworks/ngf-automation: ``position`` with ``index``/``reference``, objects replaced with
-``PUT``, box info holding model, serial and release). Unlike ``barracuda_api``, TLS is verified by default. A firewall whose forwarding rules come from policy profiles answers the rule endpoints with
+``PUT``, box info holding model, serial and release). Unlike ``barracuda_api``, TLS is verified by
+default. A firewall whose forwarding rules come from policy profiles answers the rule endpoints with
 409; this client reports that as unsupported. "Max UDP" has no REST resource in any of these sources,
 so this client has no method for it.
 """

@@ -180,7 +180,7 @@ def test_state_absent_removes_rule_and_objects_and_restores_order(sim, capsys):
     assert sim.rule_names() == order
     state = sim.control().state()
     assert '%s-HOSTS' % RULE not in state['networks'] and '%s-UDP' % RULE not in state['services']
-    assert {k: v for k, v in sim.snapshot()['components'].items()} == snapshot['components']
+    assert sim.snapshot()['components'] == snapshot['components']
     assert run_module(capsys, open_port(sim, state='absent'))['changed'] is False
 
 
