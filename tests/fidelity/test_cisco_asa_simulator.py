@@ -82,6 +82,15 @@ def test_connect_time_commands_are_session_kind_and_shows_parse_with_ntc_templat
         assert expansion and expansion[0]['entry_dst_host'] == '192.0.2.10'
         assert expansion[0]['entry_hash'] == parsed[2]['line_hash']
 
+        # An object-group entry expands to one indented line per member, each with its own hash ([ntc] update2 line 10).
+        grouped = parse_output(platform='cisco_asa', command='show access-list',
+                               data=connection.send_command('show access-list inside_access_in'))
+        assert grouped[0]['acl_tot_elem'] == '3'
+        members = [row for row in grouped if row['line_num'] == '1' and row['entry_hash']]
+        assert [(row['entry_src_host'], row['entry_src_network']) for row in members] == [
+            ('10.0.0.50', ''), ('', '10.0.9.0')]
+        assert len({row['entry_hash'] for row in members} | {grouped[1]['line_hash']}) == 3
+
         running = connection.send_command('show running-config access-list outside_access_in')
         assert running.splitlines()[1].strip() == 'access-list outside_access_in extended permit tcp any4 object web-server eq https'
         assert connection.send_command('show running-config access-group').splitlines() == [
