@@ -205,8 +205,9 @@ def plan_hosts(plan, config, wanted, params):
                 params['tailscale_port'], item.address, acl, params['interface']))
             if item.nat:
                 words = item.nat.split()
-                plan.add_exposure('UDP %s on %s address %s forwarded to %s:%s (static NAT)' % (
-                    words[7], params['interface'], words[3], item.address, params['tailscale_port']))
+                mapped = "the %s interface's address" % params['interface'] if words[3] == 'interface' else words[3]
+                plan.add_exposure('UDP %s on %s forwarded to %s:%s (static NAT)' % (
+                    words[7], mapped, item.address, params['tailscale_port']))
         else:
             plan.compare('access-list %s: %s' % (acl, item.obj), shown_entries(entries, item.obj), [],
                          finding='access-list %s still permits UDP to %s (state=absent)' % (acl, item.address))
