@@ -141,7 +141,7 @@ def test_static_nat_where_asked_and_idempotent(sim, capsys):
     assert result['changed'] is True
     nat = 'nat (inside,outside) static interface service udp 41641 41641'
     assert sim.state_dump()['objects']['directpath-ts-10.0.0.5']['nat'] == nat
-    assert 'UDP 41641 on the outside interface's address forwarded to 10.0.0.5:41641 (static NAT)' in result['compliance']['exposure']
+    assert "UDP 41641 on the outside interface's address forwarded to 10.0.0.5:41641 (static NAT)" in result['compliance']['exposure']
     # The ACL references the real (pre-NAT) address's object, not the mapped address.
     assert ENTRY_A in acl_of(sim)
     sim.journal.clear()
