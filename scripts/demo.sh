@@ -92,6 +92,9 @@ all:
               directpath_vendor: sophos
             umbrella-laptops:
               directpath_vendor: cisco_umbrella
+            # Its workaround (randomizeClientPort) is applied by the tailnet host, tailnet-1.
+            fortinet-branch:
+              directpath_vendor: fortinet
 EOF
 
 INV=(-i "$STATE/inventory.yml" -i "$WORK/inventory/demo.yml")
