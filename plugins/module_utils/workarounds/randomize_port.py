@@ -107,7 +107,8 @@ def _grants(entry, attr):
 
 
 def granted_tags(data, attr, tags):
-    """{tag: how it is granted ('tailnet-wide', 'nodeAttrs[i]', '*' entry) or None} for ``tags``."""
+    """{tag: the nodeAttrs entry that grants ``attr`` to it (by name or by a ``*`` target), as
+    ``'nodeAttrs[i]'``, or None} for ``tags``."""
     result = {}
     node_attrs = data.get('nodeAttrs') if isinstance(data.get('nodeAttrs'), list) else []
     for tag in tags:
@@ -171,9 +172,11 @@ def plan_setting(document, data, plan, setting, scope, tags, state):
     for tag in tags:
         plan.compare('%s %s' % (attr, tag), bool(before[tag]), False,
                      finding='%s has the node attribute %s (%s); state=absent wants it off' % (tag, attr, before[tag]))
-    if not plan.manual_reason:
-        for pointer in removals:
-            document.remove(pointer)
+    if plan.manual_reason:
+        # Nothing is changed: report the tags as they are.
+        return {'tailnet_wide': False, 'tags': {tag: bool(before[tag]) for tag in tags}}
+    for pointer in removals:
+        document.remove(pointer)
     return {'tailnet_wide': False, 'tags': {tag: False for tag in tags}}
 
 

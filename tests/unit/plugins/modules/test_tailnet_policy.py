@@ -301,3 +301,23 @@ def test_a_named_tailnet_is_used_and_an_unknown_one_fails_with_cause_input(sim, 
     assert run_module(capsys, conn(sim, tailnet='example.com'), check_mode=True)['changed'] is True
     result = run_module(capsys, conn(sim, tailnet='other.example'))
     assert result['failed'] is True and result['cause'] == 'input' and "tailnet 'other.example' not found" in result['msg']
+
+
+def test_an_entry_shared_with_other_targets_and_attributes_is_manual_and_untouched(sim, capsys):
+    shared = TEAM_POLICY.replace('{"target": ["tag:lab"], "attr": ["funnel"]},',
+                                 '{"target": ["tag:lab", "tag:hq"], "attr": ["funnel", "randomize-client-port"]},')
+    sim.state_update({'policy': shared})
+    before = sim.snapshot()
+    result = run_module(capsys, conn(sim, scope='tags', tags=['tag:hq'], state='absent'))
+    assert result['changed'] is False and result['compliance']['status'] == 'manual'
+    assert 'split it by hand' in json.dumps(result['compliance']['findings'])
+    assert result['randomize_client_port'] == {'tailnet_wide': False, 'tags': {'tag:hq': True}}
+    assert sim.snapshot() == before
+
+
+def test_absent_removes_the_attribute_from_an_entry_that_targets_only_our_tags(sim, capsys):
+    sim.state_update({'policy': TEAM_POLICY.replace('{"target": ["tag:lab"], "attr": ["funnel"]},',
+                                                    '{"target": ["tag:lab"], "attr": ["funnel", "randomize-client-port"]},')})
+    result = run_module(capsys, conn(sim, scope='tags', tags=['tag:lab'], state='absent'))
+    assert result['changed'] is True
+    assert sim.policy == TEAM_POLICY
