@@ -255,3 +255,17 @@ def test_failed_rule_creation_puts_replaced_objects_back(sim, capsys):
     assert result['failed'] and result['device_unchanged'] is True and 'undone' in result['msg']
     assert [e['op'] for e in sim.journal.writes()][-3:] == ['put:objects/networks', 'post:rules', 'put:objects/networks']
     assert sim.snapshot()['components'] == snapshot['components']
+
+
+@pytest.mark.parametrize('extra, text', [
+    ({'tailscale_port': 70000}, 'tailscale_port'),
+    ({'tailscale_port': 0}, 'tailscale_port'),
+    ({'placement': 'before'}, 'placement_reference'),
+    ({'tailscale_hosts': ['10.10.0.5', 'not-an-address']}, 'not-an-address'),
+])
+def test_bad_input_fails_before_any_request(sim, capsys, extra, text):
+    args = open_port(sim)
+    args.update(extra)
+    result = run_module(capsys, args)
+    assert result['failed'] and text in result['msg']
+    assert sim.journal.entries() == []

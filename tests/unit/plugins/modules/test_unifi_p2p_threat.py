@@ -292,3 +292,10 @@ def test_bad_input_is_refused_by_the_argument_spec(sim, capsys):
     assert result['failed'] and 'mutually exclusive' in result['msg']
     result = run_module(capsys, conn(sim, sites=['default', 'default']))
     assert result['failed'] and result['cause'] == 'input'
+
+
+@pytest.mark.parametrize('sites', [[], ['  ']])
+def test_no_site_is_bad_input(sim, capsys, sites):
+    result = run_module(capsys, conn(sim, sites=sites))
+    assert result['failed'] and result['cause'] == 'input' and 'sites' in result['msg']
+    assert sim.journal.entries() == []
