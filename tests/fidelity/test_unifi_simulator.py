@@ -63,7 +63,11 @@ class Client:
             connection.request(method, path, body=None if body is None else json.dumps(body), headers=sent)
             answer = connection.getresponse()
             raw = answer.read()
-            response_headers = {key.lower(): value for key, value in answer.getheaders()}
+            response_headers = {}
+            for key, value in answer.getheaders():
+                # Repeated headers (Set-Cookie) joined by ', ', as HTTP allows for most headers.
+                key = key.lower()
+                response_headers[key] = response_headers[key] + ', ' + value if key in response_headers else value
         finally:
             connection.close()
         updated = response_headers.get('x-updated-csrf-token') or response_headers.get('x-csrf-token')
@@ -81,8 +85,10 @@ class Client:
                                                             'password': password or self.sim.password,
                                                             'rememberMe': True})
         if status == 200:
-            self.cookie = headers['set-cookie'].split(';', 1)[0]
-            self.csrf = headers.get('x-csrf-token')
+            cookies = dict(part.strip().split(';', 1)[0].split('=', 1) for part in headers['set-cookie'].split(','))
+            self.cookie = '; '.join('%s=%s' % item for item in cookies.items())
+            # UniFi OS: the X-CSRF-Token header; classic: the csrf_token cookie.
+            self.csrf = headers.get('x-csrf-token') or cookies.get('csrf_token')
         return status, data, headers
 
     def api(self, method, path, body=None):
@@ -127,8 +133,16 @@ def test_classic_login_sets_unifises_and_has_no_prefix(unifi_factory):
     client = Client(sim)
     status, data, headers = client.login()
     assert status == 200 and data == {'meta': {'rc': 'ok'}, 'data': []}
-    assert headers['set-cookie'].startswith('unifises=')
+    assert headers['set-cookie'].startswith('unifises=') and ', csrf_token=' in headers['set-cookie']
+    assert 'x-csrf-token' not in headers
     assert _ips(client)['key'] == 'ips'
+    # The csrf_token cookie's value goes back in X-CSRF-Token on writes; it does not rotate.
+    document = _ips(client)
+    token = client.csrf
+    status, _data, _headers = client.request('PUT', '/api/s/default/set/setting/ips', document, headers={'X-CSRF-Token': ''})
+    assert status == 403
+    status, _data, headers = client.api('PUT', '/api/s/default/set/setting/ips', document)
+    assert status == 200 and 'x-updated-csrf-token' not in headers and client.csrf == token
     status, _data, _headers = client.request('POST', '/api/auth/login', {'username': sim.username, 'password': sim.password})
     assert status == 404
 

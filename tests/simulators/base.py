@@ -387,7 +387,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self.send_header('Content-Type', response.content_type)
         self.send_header('Content-Length', str(len(response.body)))
         for key, value in response.headers.items():
-            self.send_header(key, value)
+            # A list sends the header once per value (several Set-Cookie headers in one answer).
+            for item in (value if isinstance(value, (list, tuple)) else [value]):
+                self.send_header(key, item)
         self.end_headers()
         if self.command != 'HEAD':
             self.wfile.write(response.body)

@@ -477,10 +477,10 @@ class UnifiSimulator(DeviceSimulator):
                     'local_account_exist': True,
                     'roles': [{'name': 'Super Administrator', 'system_key': 'super_administrator', 'level': 2}]}
         else:
-            # [go-unifi] isLoggedIn checks the unifises cookie; [aiounifi] classic answer {"meta": {"rc": "ok"}, "data": []}.
-            # The CSRF token travels in the X-Csrf-Token header here (a classic controller also sets a
-            # csrf_token cookie: one Set-Cookie per answer is all this server sends, INFERRED simplification).
-            headers = {'Set-Cookie': 'unifises=%s; Path=/; Secure; HttpOnly' % token, 'X-CSRF-Token': csrf}
+            # [go-unifi] isLoggedIn checks the unifises cookie; [aiounifi] classic answer {"meta": {"rc": "ok"}, "data": []}
+            # and its classic login fixtures carry no x-csrf-token header. The CSRF token is the csrf_token
+            # cookie, expected back in the X-Csrf-Token header of state-changing requests (INFERRED).
+            headers = {'Set-Cookie': ['unifises=%s; Path=/; Secure; HttpOnly' % token, 'csrf_token=%s; Path=/; Secure' % csrf]}
             body = {'meta': {'rc': 'ok'}, 'data': []}
         return _json(body, headers=headers), 'user=%s' % self.username, 'auth' if fault else None
 
@@ -520,6 +520,9 @@ class UnifiSimulator(DeviceSimulator):
                 # INFERRED: a state-changing request without the current CSRF token is refused with 403.
                 raise UnifiError(403, {'error': {'code': 403, 'message': 'Invalid CSRF Token'}} if self.style == 'unifios'
                                  else {'meta': {'rc': 'error', 'msg': 'api.err.InvalidCSRFToken'}, 'data': []})
+            if self.style == 'classic':
+                # The classic token is the session's csrf_token cookie; it does not rotate (INFERRED).
+                return session['user'], {}
             # [go-unifi] takes X-Updated-Csrf-Token from answers; the simulator rotates the token on every
             # state-changing request and stops accepting the old one (INFERRED strictness).
             session['csrf'] = secrets.token_hex(16)

@@ -64,14 +64,16 @@ UNIFI_CONNECTION_SPEC = ArgumentSpec(
 )
 
 
-def _session_cookie(set_cookie: str | None, name: str) -> str | None:
-    """``name=value`` from a Set-Cookie header, or None."""
+def _cookies(set_cookie: str | None) -> dict:
+    """``{name: value}`` of the cookies in a Set-Cookie header (repeated headers arrive joined by ', ')."""
+    cookies = {}
     for part in (set_cookie or '').split(','):
         first = part.strip().split(';', 1)[0]
         key, sep, value = first.partition('=')
-        if sep and key.strip() == name and value:
-            return '%s=%s' % (name, value)
-    return None
+        # An "expires=Tue, 01 Dec ..." attribute splits into a piece that has no name=value of its own.
+        if sep and value and key.strip() and ' ' not in key.strip():
+            cookies[key.strip()] = value.strip()
+    return cookies
 
 
 class UnifiClient(object):
@@ -159,15 +161,18 @@ class UnifiClient(object):
         except HttpError as error:
             raise self._login_error(error)
         cookie_name = 'TOKEN' if self.style == 'unifios' else 'unifises'
-        cookie = _session_cookie(response.header('Set-Cookie'), cookie_name)
-        if not cookie:
+        cookies = _cookies(response.header('Set-Cookie'))
+        if not cookies.get(cookie_name):
             # go-unifi: a 2xx without a session happens under the login rate limit.
             raise DirectPathError('log in to %s: the controller answered without a %s session cookie (it may be '
                                   'rate-limiting logins); wait a minute, or use an API key' % (self.host, cookie_name),
                                   cause='auth')
-        self.register_secret(cookie.split('=', 1)[1])
-        self.cookie = cookie
-        self.csrf = response.header('X-CSRF-Token')
+        for value in cookies.values():
+            self.register_secret(value)
+        # Every cookie of the login answer goes back (a classic controller's csrf_token among them).
+        self.cookie = '; '.join('%s=%s' % item for item in cookies.items())
+        # UniFi OS hands the CSRF token out in a header; a classic controller in its csrf_token cookie.
+        self.csrf = response.header('X-CSRF-Token') or cookies.get('csrf_token')
         if self.csrf:
             self.register_secret(self.csrf)
 
