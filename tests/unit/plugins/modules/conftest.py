@@ -91,3 +91,13 @@ def execution_path(request, monkeypatch):
         module = importlib.import_module('ansible_collections.directpath.firewall.plugins.modules.%s' % module_name)
         monkeypatch.setattr(module, 'main', run_action_as_module(module_name))
     return path
+
+
+@pytest.fixture(autouse=True)
+def fresh_module_warnings():
+    """ansible-core keeps a module's warnings in process-wide stores (one module run per process in real
+    life); in one pytest process they would pile up from test to test, so each test starts empty."""
+    from ansible.module_utils.common import warnings as module_warnings
+    for store in ('_global_warnings', '_global_deprecations'):
+        getattr(module_warnings, store).clear()
+    yield
