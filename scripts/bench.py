@@ -494,6 +494,15 @@ def markdown(document):
                 lines.append('| %s | %d | %s | %s | %.1f | %.1f | %.0f | %.1f |' % (
                     measured['name'], measured['forks'], measured['strategy'], 'on' if measured['pipelining'] else 'off',
                     measured['wall_seconds'], measured['cpu_seconds'], measured['peak_tree_pss_mb'], measured['firewalls_per_second'] or 0))
+    largest = max(document['results'], key=lambda result: result['size']) if document['results'] else None
+    audit = largest['phases'].get('audit') if largest else None
+    if audit and audit.get('slowest_tasks'):
+        lines += ['', '## Where the audit\'s time goes (%d firewalls)' % largest['size'], '',
+                  '%d tasks, %d host-tasks (%d skipped). The slowest tasks (a task lasts until the next one starts):' % (
+                      audit['tasks_run'], audit['host_tasks'], audit['host_tasks_skipped']), '',
+                  '| task | action | hosts | wall s |', '|---|---|---:|---:|']
+        for task in audit['slowest_tasks']:
+            lines.append('| %s | %s | %d | %.1f |' % (task['name'].replace('|', '/'), task['action'], task['hosts'], task['wall_seconds']))
     lines += ['', '## Targets', '']
     lines += ['- %s: %s' % (key, value) for key, value in TARGETS.items()]
     lines += ['', 'Missed: %s' % ('; '.join(document['missed']) if document['missed'] else 'none'), '']

@@ -64,10 +64,6 @@ class CallbackModule(CallbackBase):
     def v2_runner_on_skipped(self, result):
         self._count(skipped=True)
 
-    def v2_playbook_on_include(self, included_file):
-        if self._tasks:
-            self._tasks[-1]['hosts'] += len(included_file._hosts)  # pylint: disable=protected-access
-
     def v2_playbook_on_stats(self, stats):
         self._close_current()
         path = os.environ.get('BENCH_TIMING_FILE')
