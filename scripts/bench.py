@@ -485,7 +485,8 @@ def markdown(document):
              '| sim CPU s | round trips per firewall |',
              '|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|']
     for result in document['results']:
-        for phase, measured in result['phases'].items():
+        for phase in [phase for phase in PHASES if phase in result['phases']]:
+            measured = result['phases'][phase]
             lines.append('| %d | %d | %s | %.1f | %.2f | %.1f | %s | %.1f | %.0f | %.1f | %.1f | %s |' % (
                 result['size'], result['forks'], phase, measured['wall_seconds'], measured['wall_to_floor'],
                 measured['cpu_seconds'], '%.2f' % measured['cpu_to_floor'] if measured['cpu_to_floor'] is not None else '-',
