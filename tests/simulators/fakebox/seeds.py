@@ -95,107 +95,107 @@ def opnsense_config(nat_mode='automatic', interfaces=None):
 
 PFSENSE_FIELD = '''<?xml version="1.0"?>
 <pfsense>
-	<version>21.7</version>
-	<lastchange/>
-	<system>
-		<optimization>normal</optimization>
-		<hostname>pfSense</hostname>
-		<domain>home.arpa</domain>
-		<group>
-			<name>admins</name>
-			<description><![CDATA[System Administrators]]></description>
-			<scope>system</scope>
-			<gid>1999</gid>
-			<member>0</member>
-			<priv>page-all</priv>
-		</group>
-		<user>
-			<name>admin</name>
-			<descr><![CDATA[System Administrator &amp; owner]]></descr>
-			<scope>system</scope>
-			<groupname>admins</groupname>
-			<bcrypt-hash>$2y$10$13ZbTeKBRmDK1bu1ONNYIuGKdd1qvtLmJ2dZ0Vs3mADpm7nHW1X1e</bcrypt-hash>
-			<uid>0</uid>
-			<priv>user-shell-access</priv>
-		</user>
-		<webgui>
-			<protocol>https</protocol>
-			<loginautocomplete></loginautocomplete>
-		</webgui>
-		<disablenatreflection>yes</disablenatreflection>
-		<timezone>Etc/UTC</timezone>
-	</system>
-	<interfaces>
-		<wan>
-			<enable></enable>
-			<if>igb0</if>
-			<ipaddr>dhcp</ipaddr>
-			<ipaddrv6>dhcp6</ipaddrv6>
-			<blockpriv/>
-			<blockbogons></blockbogons>
-			<media></media>
-			<mediaopt></mediaopt>
-			<dhcp6-ia-pd-len>0</dhcp6-ia-pd-len>
-		</wan>
-		<lan>
-			<enable></enable>
-			<if>igb1</if>
-			<descr><![CDATA[LAN]]></descr>
-			<ipaddr>198.18.50.1</ipaddr>
-			<subnet>24</subnet>
-		</lan>
-		<opt1>
-			<descr><![CDATA[IOT]]></descr>
-			<if>igb1.20</if>
-			<enable></enable>
-			<ipaddr>198.18.60.1</ipaddr>
-			<subnet>24</subnet>
-		</opt1>
-		<opt2>
-			<descr><![CDATA[SPARE]]></descr>
-			<if>igb2</if>
-		</opt2>
-	</interfaces>
-	<vlans>
-		<vlan>
-			<if>igb1</if>
-			<tag>20</tag>
-			<pcp></pcp>
-			<descr><![CDATA[IoT &lt;untrusted&gt;]]></descr>
-			<vlanif>igb1.20</vlanif>
-		</vlan>
-	</vlans>
-	<staticroutes></staticroutes>
-	<dhcpd>
-		<lan>
-			<enable></enable>
-			<range>
-				<from>198.18.50.100</from>
-				<to>198.18.50.199</to>
-			</range>
-		</lan>
-	</dhcpd>
-	<filter>
-		<rule>
-			<type>pass</type>
-			<interface>lan</interface>
-			<ipprotocol>inet</ipprotocol>
-			<descr><![CDATA[Default allow LAN to any rule]]></descr>
-			<source>
-				<network>lan</network>
-			</source>
-			<destination>
-				<any></any>
-			</destination>
-		</rule>
-	</filter>
-	<installedpackages>
-		<package>
-			<name>Open-VM-Tools</name>
-			<descr><![CDATA[VMware Tools &amp; drivers]]></descr>
-			<version>10.1.0_5,1</version>
-		</package>
-	</installedpackages>
+\t<version>21.7</version>
+\t<lastchange/>
+\t<system>
+\t\t<optimization>normal</optimization>
+\t\t<hostname>pfSense</hostname>
+\t\t<domain>home.arpa</domain>
+\t\t<group>
+\t\t\t<name>admins</name>
+\t\t\t<description><![CDATA[System Administrators]]></description>
+\t\t\t<scope>system</scope>
+\t\t\t<gid>1999</gid>
+\t\t\t<member>0</member>
+\t\t\t<priv>page-all</priv>
+\t\t</group>
+\t\t<user>
+\t\t\t<name>admin</name>
+\t\t\t<descr><![CDATA[System Administrator &amp; owner]]></descr>
+\t\t\t<scope>system</scope>
+\t\t\t<groupname>admins</groupname>
+\t\t\t<bcrypt-hash>$2y$10$13ZbTeKBRmDK1bu1ONNYIuGKdd1qvtLmJ2dZ0Vs3mADpm7nHW1X1e</bcrypt-hash>
+\t\t\t<uid>0</uid>
+\t\t\t<priv>user-shell-access</priv>
+\t\t</user>
+\t\t<webgui>
+\t\t\t<protocol>https</protocol>
+\t\t\t<loginautocomplete></loginautocomplete>
+\t\t</webgui>
+\t\t<disablenatreflection>yes</disablenatreflection>
+\t\t<timezone>Etc/UTC</timezone>
+\t</system>
+\t<interfaces>
+\t\t<wan>
+\t\t\t<enable></enable>
+\t\t\t<if>igb0</if>
+\t\t\t<ipaddr>dhcp</ipaddr>
+\t\t\t<ipaddrv6>dhcp6</ipaddrv6>
+\t\t\t<blockpriv/>
+\t\t\t<blockbogons></blockbogons>
+\t\t\t<media></media>
+\t\t\t<mediaopt></mediaopt>
+\t\t\t<dhcp6-ia-pd-len>0</dhcp6-ia-pd-len>
+\t\t</wan>
+\t\t<lan>
+\t\t\t<enable></enable>
+\t\t\t<if>igb1</if>
+\t\t\t<descr><![CDATA[LAN]]></descr>
+\t\t\t<ipaddr>198.18.50.1</ipaddr>
+\t\t\t<subnet>24</subnet>
+\t\t</lan>
+\t\t<opt1>
+\t\t\t<descr><![CDATA[IOT]]></descr>
+\t\t\t<if>igb1.20</if>
+\t\t\t<enable></enable>
+\t\t\t<ipaddr>198.18.60.1</ipaddr>
+\t\t\t<subnet>24</subnet>
+\t\t</opt1>
+\t\t<opt2>
+\t\t\t<descr><![CDATA[SPARE]]></descr>
+\t\t\t<if>igb2</if>
+\t\t</opt2>
+\t</interfaces>
+\t<vlans>
+\t\t<vlan>
+\t\t\t<if>igb1</if>
+\t\t\t<tag>20</tag>
+\t\t\t<pcp></pcp>
+\t\t\t<descr><![CDATA[IoT &lt;untrusted&gt;]]></descr>
+\t\t\t<vlanif>igb1.20</vlanif>
+\t\t</vlan>
+\t</vlans>
+\t<staticroutes></staticroutes>
+\t<dhcpd>
+\t\t<lan>
+\t\t\t<enable></enable>
+\t\t\t<range>
+\t\t\t\t<from>198.18.50.100</from>
+\t\t\t\t<to>198.18.50.199</to>
+\t\t\t</range>
+\t\t</lan>
+\t</dhcpd>
+\t<filter>
+\t\t<rule>
+\t\t\t<type>pass</type>
+\t\t\t<interface>lan</interface>
+\t\t\t<ipprotocol>inet</ipprotocol>
+\t\t\t<descr><![CDATA[Default allow LAN to any rule]]></descr>
+\t\t\t<source>
+\t\t\t\t<network>lan</network>
+\t\t\t</source>
+\t\t\t<destination>
+\t\t\t\t<any></any>
+\t\t\t</destination>
+\t\t</rule>
+\t</filter>
+\t<installedpackages>
+\t\t<package>
+\t\t\t<name>Open-VM-Tools</name>
+\t\t\t<descr><![CDATA[VMware Tools &amp; drivers]]></descr>
+\t\t\t<version>10.1.0_5,1</version>
+\t\t</package>
+\t</installedpackages>
 </pfsense>
 '''
 

@@ -272,7 +272,8 @@ def test_turning_it_off_for_tags_under_a_tailnet_wide_true_is_manual_and_warns(s
 
 
 def test_absent_tailnet_wide_sets_false_and_keeps_the_users_comment(sim, capsys):
-    policy = TEAM_POLICY.replace('  "acls": [', '  // Fortinet branch offices, see NET-977.\n  "randomizeClientPort": true, // until the EIM NAT upgrade\n\n  "acls": [')
+    policy = TEAM_POLICY.replace('  "acls": [', '  // Fortinet branch offices, see NET-977.\n'
+                                 '  "randomizeClientPort": true, // until the EIM NAT upgrade\n\n  "acls": [')
     sim.state_update({'policy': policy})
     result = run_module(capsys, conn(sim, state='absent'))
     assert result['changed'] is True
