@@ -336,7 +336,7 @@ class TailscaleApiSimulator(DeviceSimulator):
                 edit = values['concurrent_edit']
                 if not isinstance(edit, dict) or not ({'patch', 'policy'} & set(edit)):
                     raise ValueError('concurrent_edit needs "patch" (RFC 6902 operations) or "policy" (text)')
-                for _ in range(int(edit.get('times', 1))):
+                for dummy in range(int(edit.get("times", 1))):
                     self.concurrent_edits.append(dict(edit))
             if 'token_seconds' in values:
                 self.token_seconds = float(values['token_seconds'])

@@ -444,7 +444,7 @@ def test_random_documents_round_trip_and_patch_like_rfc6902(seed):
     if not isinstance(data, (dict, list)):
         return
     expected = copy.deepcopy(data)
-    for _ in range(3):
+    for dummy in range(3):
         pointers = [pointer for pointer in _pointers(expected) if pointer]
         op = rng.choice(['add', 'remove', 'replace'])
         if op == 'add' or not pointers:
