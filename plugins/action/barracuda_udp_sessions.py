@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from ansible_collections.directpath.firewall.plugins.module_utils.workarounds.udp_sessions import (
     UDP_SESSIONS_SPEC,
-    VENDOR,
+    VENDOR as MODULE_VENDOR,
     run_udp_sessions,
     workaround_of,
 )
@@ -19,6 +19,6 @@ from ansible_collections.directpath.firewall.plugins.plugin_utils.engine_action 
 
 class ActionModule(EngineAction):
     SPEC = UDP_SESSIONS_SPEC
-    VENDOR = VENDOR
+    VENDOR = MODULE_VENDOR
     WORKAROUND = staticmethod(workaround_of)
     BODY = staticmethod(run_udp_sessions)

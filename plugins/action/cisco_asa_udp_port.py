@@ -11,8 +11,8 @@ from __future__ import annotations
 from ansible_collections.directpath.firewall.plugins.module_utils.clients.cisco_asa import HAS_NETMIKO
 from ansible_collections.directpath.firewall.plugins.module_utils.workarounds.cisco_asa_open_port import (
     OPEN_PORT_SPEC,
-    VENDOR,
-    WORKAROUND,
+    VENDOR as MODULE_VENDOR,
+    WORKAROUND as MODULE_WORKAROUND,
     run_open_port,
 )
 from ansible_collections.directpath.firewall.plugins.plugin_utils.engine_action import EngineAction
@@ -20,7 +20,7 @@ from ansible_collections.directpath.firewall.plugins.plugin_utils.engine_action 
 
 class ActionModule(EngineAction):
     SPEC = OPEN_PORT_SPEC
-    VENDOR = VENDOR
-    WORKAROUND = WORKAROUND
+    VENDOR = MODULE_VENDOR
+    WORKAROUND = MODULE_WORKAROUND
     BODY = staticmethod(run_open_port)
     REQUIRES = (('netmiko', HAS_NETMIKO),)

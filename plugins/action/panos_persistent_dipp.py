@@ -11,8 +11,8 @@ from __future__ import annotations
 from ansible_collections.directpath.firewall.plugins.module_utils.clients.panos import HAS_PANOS
 from ansible_collections.directpath.firewall.plugins.module_utils.workarounds.persistent_dipp import (
     PERSISTENT_DIPP_SPEC,
-    VENDOR,
-    WORKAROUND,
+    VENDOR as MODULE_VENDOR,
+    WORKAROUND as MODULE_WORKAROUND,
     run_persistent_dipp,
 )
 from ansible_collections.directpath.firewall.plugins.plugin_utils.engine_action import EngineAction
@@ -20,7 +20,7 @@ from ansible_collections.directpath.firewall.plugins.plugin_utils.engine_action 
 
 class ActionModule(EngineAction):
     SPEC = PERSISTENT_DIPP_SPEC
-    VENDOR = VENDOR
-    WORKAROUND = WORKAROUND
+    VENDOR = MODULE_VENDOR
+    WORKAROUND = MODULE_WORKAROUND
     BODY = staticmethod(run_persistent_dipp)
     REQUIRES = (('pan-os-python', HAS_PANOS),)

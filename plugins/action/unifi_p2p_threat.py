@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from ansible_collections.directpath.firewall.plugins.module_utils.workarounds.p2p_threat import (
     P2P_THREAT_SPEC,
-    VENDOR,
-    WORKAROUND,
+    VENDOR as MODULE_VENDOR,
+    WORKAROUND as MODULE_WORKAROUND,
     run_p2p_threat,
 )
 from ansible_collections.directpath.firewall.plugins.plugin_utils.engine_action import EngineAction
@@ -19,6 +19,6 @@ from ansible_collections.directpath.firewall.plugins.plugin_utils.engine_action 
 
 class ActionModule(EngineAction):
     SPEC = P2P_THREAT_SPEC
-    VENDOR = VENDOR
-    WORKAROUND = WORKAROUND
+    VENDOR = MODULE_VENDOR
+    WORKAROUND = MODULE_WORKAROUND
     BODY = staticmethod(run_p2p_threat)
