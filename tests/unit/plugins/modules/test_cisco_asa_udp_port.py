@@ -11,18 +11,17 @@ seed configuration with an empty journal and no armed fault.
 
 from __future__ import annotations
 
-import json
 import socket
 
 import pytest
 
-from ansible.module_utils.testing import patch_module_args
 
 pytest.importorskip('netmiko')
 paramiko = pytest.importorskip('paramiko')
 
 # pylint: disable=wrong-import-position
 from ansible_collections.directpath.firewall.plugins.modules import cisco_asa_udp_port  # noqa: E402
+from ansible_collections.directpath.firewall.tests.unit.plugins.modules.module_run import module_runners  # noqa: E402
 from ansible_collections.directpath.firewall.tests.simulators.cisco_asa import (  # noqa: E402
     CiscoAsaSimulator,
     default_config,
@@ -53,19 +52,7 @@ def sim_fixture(asa):
     return asa
 
 
-def run_module_output(capsys, args, check_mode=False, diff=True):
-    module_args = dict(args)
-    module_args['_ansible_check_mode'] = check_mode
-    module_args['_ansible_diff'] = diff
-    with patch_module_args(module_args):
-        with pytest.raises(SystemExit):
-            cisco_asa_udp_port.main()
-    out = capsys.readouterr().out
-    return json.loads(out), out
-
-
-def run_module(capsys, args, check_mode=False, diff=True):
-    return run_module_output(capsys, args, check_mode, diff)[0]
+run_module, run_module_output = module_runners(cisco_asa_udp_port)
 
 
 def conn(sim, **extra):

@@ -12,9 +12,9 @@ import socket
 
 import pytest
 
-from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.directpath.firewall.plugins.modules import fortigate_inspection_exempt
+from ansible_collections.directpath.firewall.tests.unit.plugins.modules.module_run import module_runners  # noqa: E402
 from ansible_collections.directpath.firewall.tests.simulators.fortios import FortiosSimulator, default_config
 
 TAILSCALE = 51457
@@ -27,19 +27,7 @@ def sim(tmp_path):
     simulator.stop()
 
 
-def run_module_output(capsys, args, check_mode=False, diff=True):
-    module_args = dict(args)
-    module_args['_ansible_check_mode'] = check_mode
-    module_args['_ansible_diff'] = diff
-    with patch_module_args(module_args):
-        with pytest.raises(SystemExit):
-            fortigate_inspection_exempt.main()
-    out = capsys.readouterr().out
-    return json.loads(out), out
-
-
-def run_module(capsys, args, check_mode=False, diff=True):
-    return run_module_output(capsys, args, check_mode, diff)[0]
+run_module, run_module_output = module_runners(fortigate_inspection_exempt)
 
 
 def conn(sim, **extra):

@@ -7,18 +7,17 @@
 
 from __future__ import annotations
 
-import json
 import socket
 import xml.etree.ElementTree as ET
 
 import pytest
 
-from ansible.module_utils.testing import patch_module_args
 
 pytest.importorskip('panos')
 
 # pylint: disable=wrong-import-position
 from ansible_collections.directpath.firewall.plugins.modules import panos_persistent_dipp  # noqa: E402
+from ansible_collections.directpath.firewall.tests.unit.plugins.modules.module_run import module_runners  # noqa: E402
 from ansible_collections.directpath.firewall.tests.simulators.panos import PanosSimulator  # noqa: E402
 
 RULES_XPATH = "./devices/entry[@name='localhost.localdomain']/vsys/entry[@name='vsys1']/rulebase/nat/rules"
@@ -32,19 +31,7 @@ def sim(tmp_path):
     simulator.stop()
 
 
-def run_module(capsys, args, check_mode=False, diff=True):
-    return run_module_output(capsys, args, check_mode, diff)[0]
-
-
-def run_module_output(capsys, args, check_mode=False, diff=True):
-    module_args = dict(args)
-    module_args['_ansible_check_mode'] = check_mode
-    module_args['_ansible_diff'] = diff
-    with patch_module_args(module_args):
-        with pytest.raises(SystemExit):
-            panos_persistent_dipp.main()
-    out = capsys.readouterr().out
-    return json.loads(out), out
+run_module, run_module_output = module_runners(panos_persistent_dipp)
 
 
 def conn(sim, **extra):

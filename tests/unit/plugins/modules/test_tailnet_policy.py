@@ -13,10 +13,10 @@ import socket
 
 import pytest
 
-from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.directpath.firewall.plugins.module_utils.transport.hujson import parse
 from ansible_collections.directpath.firewall.plugins.modules import tailnet_policy
+from ansible_collections.directpath.firewall.tests.unit.plugins.modules.module_run import module_runners  # noqa: E402
 from ansible_collections.directpath.firewall.tests.simulators.tailscale_api import TailscaleApiSimulator
 
 # A policy file a team has lived with: comments everywhere (line, block, after values), blank
@@ -55,19 +55,7 @@ def sim(tmp_path):
     simulator.stop()
 
 
-def run_module_output(capsys, args, check_mode=False, diff=True):
-    module_args = dict(args)
-    module_args['_ansible_check_mode'] = check_mode
-    module_args['_ansible_diff'] = diff
-    with patch_module_args(module_args):
-        with pytest.raises(SystemExit):
-            tailnet_policy.main()
-    out = capsys.readouterr().out
-    return json.loads(out), out
-
-
-def run_module(capsys, args, check_mode=False, diff=True):
-    return run_module_output(capsys, args, check_mode, diff)[0]
+run_module, run_module_output = module_runners(tailnet_policy)
 
 
 def conn(sim, **extra):

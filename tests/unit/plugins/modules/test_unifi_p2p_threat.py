@@ -7,14 +7,13 @@
 
 from __future__ import annotations
 
-import json
 
 import pytest
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.directpath.firewall.plugins.modules import unifi_p2p_threat
+from ansible_collections.directpath.firewall.tests.unit.plugins.modules.module_run import module_runners  # noqa: E402
 from ansible_collections.directpath.firewall.tests.simulators.unifi import (
     P2P_CATEGORY, UNKNOWN_P2P_KEY, UnifiSimulator,
 )
@@ -40,19 +39,7 @@ def sim(sim_factory):
     return sim_factory()
 
 
-def run_module_output(capsys, args, check_mode=False, diff=True):
-    module_args = dict(args)
-    module_args['_ansible_check_mode'] = check_mode
-    module_args['_ansible_diff'] = diff
-    with patch_module_args(module_args):
-        with pytest.raises(SystemExit):
-            unifi_p2p_threat.main()
-    out = capsys.readouterr().out
-    return json.loads(out), out
-
-
-def run_module(capsys, args, check_mode=False, diff=True):
-    return run_module_output(capsys, args, check_mode, diff)[0]
+run_module, run_module_output = module_runners(unifi_p2p_threat)
 
 
 def conn(sim, **extra):
