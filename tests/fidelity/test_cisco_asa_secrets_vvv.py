@@ -13,46 +13,22 @@ might: they must arrive masked.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
 pytest.importorskip('netmiko')
 
 from ansible_collections.directpath.firewall.tests.simulators.cisco_asa import CiscoAsaSimulator  # noqa: E402  pylint: disable=wrong-import-position
+from ansible_collections.directpath.firewall.tests.fidelity.role_play import run_role_vvv  # noqa: E402  pylint: disable=wrong-import-position
 
-COLLECTIONS = Path(__file__).resolve().parents[5]
 PASSWORD = 'Sekr1t-ASA-Passw0rd'
 ENABLE = 'Sekr1t-ASA-En4ble'
 
-PLAYBOOK = """
-- hosts: asa
-  gather_facts: false
-  roles:
-    - role: directpath.firewall.cisco_asa
-"""
-
 
 def _playbook(tmp_path, sim, hosts, *extra):
-    inventory = tmp_path / 'inventory.yml'
-    inventory.write_text(
-        'all:\n  hosts:\n    asa:\n'
-        '      ansible_host: 127.0.0.1\n'
-        '      ansible_python_interpreter: %s\n'
-        '      cisco_asa_port: %d\n      cisco_asa_username: admin\n      cisco_asa_password: %s\n'
-        '      cisco_asa_enable_secret: %s\n      cisco_asa_host_key: "%s"\n'
-        '      cisco_asa_acl: outside_access_in\n      directpath_tailscale_hosts: [%s]\n'
-        % (sys.executable, sim.ssh_port, PASSWORD, ENABLE, sim.host_key_line, hosts))
-    playbook = tmp_path / 'play.yml'
-    playbook.write_text(PLAYBOOK)
-    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(COLLECTIONS), ANSIBLE_NOCOLOR='1',
-               ANSIBLE_LOCALHOST_WARNING='false', ANSIBLE_PYTHON_INTERPRETER=sys.executable)
-    command = [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook')]
-    return subprocess.run(command + ['-vvv', '--diff', '-i', str(inventory), str(playbook)] + list(extra),
-                          env=env, capture_output=True, text=True, timeout=300, check=False)
+    return run_role_vvv(tmp_path, 'cisco_asa', dict(
+        cisco_asa_port=sim.ssh_port, cisco_asa_username='admin', cisco_asa_password=PASSWORD, cisco_asa_enable_secret=ENABLE,
+        cisco_asa_host_key=sim.host_key_line, cisco_asa_acl='outside_access_in',
+        directpath_tailscale_hosts=[host.strip() for host in hosts.split(',')]), *extra, host='asa')
 
 
 @pytest.fixture

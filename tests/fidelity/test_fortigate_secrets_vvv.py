@@ -12,43 +12,18 @@ simulator; its whole output is searched for the token.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
 from ansible_collections.directpath.firewall.tests.simulators.fortios import FortiosSimulator
+from ansible_collections.directpath.firewall.tests.fidelity.role_play import run_role_vvv
 
-COLLECTIONS = Path(__file__).resolve().parents[5]
 TOKEN = 'Fq7mZr2NxT9bWc4HkLp6VyD3sJg8Ra'
-
-PLAYBOOK = """
-- hosts: fgt
-  gather_facts: false
-  roles:
-    - role: directpath.firewall.fortigate
-"""
 
 
 def _playbook(tmp_path, sim, *extra):
-    inventory = tmp_path / 'inventory.yml'
-    inventory.write_text(
-        'all:\n  hosts:\n    fgt:\n'
-        '      ansible_host: 127.0.0.1\n'
-        '      ansible_python_interpreter: %s\n'
-        '      directpath_vendor: fortinet_dpi\n'
-        '      fortigate_port: %d\n      fortigate_access_token: %s\n      fortigate_ca_path: %s\n'
-        '      fortigate_application_lists: [default]\n      fortigate_ssl_ssh_profiles: [corp-deep]\n'
-        % (sys.executable, sim.port, TOKEN, sim.ca_path))
-    playbook = tmp_path / 'play.yml'
-    playbook.write_text(PLAYBOOK)
-    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(COLLECTIONS), ANSIBLE_NOCOLOR='1',
-               ANSIBLE_LOCALHOST_WARNING='false', ANSIBLE_PYTHON_INTERPRETER=sys.executable)
-    command = [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook')]
-    return subprocess.run(command + ['-vvv', '--diff', '-i', str(inventory), str(playbook)] + list(extra),
-                          env=env, capture_output=True, text=True, timeout=300, check=False)
+    return run_role_vvv(tmp_path, 'fortigate', dict(
+        directpath_vendor='fortinet_dpi', fortigate_port=sim.port, fortigate_access_token=TOKEN, fortigate_ca_path=sim.ca_path,
+        fortigate_application_lists=['default'], fortigate_ssl_ssh_profiles=['corp-deep']), *extra, host='fgt')
 
 
 @pytest.fixture

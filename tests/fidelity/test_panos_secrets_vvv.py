@@ -11,41 +11,18 @@ failing run) against the PAN-OS simulator; its whole output is searched for both
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
 from ansible_collections.directpath.firewall.tests.simulators.panos import PanosSimulator
+from ansible_collections.directpath.firewall.tests.fidelity.role_play import run_role_vvv
 
-COLLECTIONS = Path(__file__).resolve().parents[5]
 PASSWORD = 'Sekr1t-PanOS-Passw0rd'
-
-PLAYBOOK = """
-- hosts: fw
-  gather_facts: false
-  roles:
-    - role: directpath.firewall.panos
-"""
 
 
 def _playbook(tmp_path, sim, *extra):
-    inventory = tmp_path / 'inventory.yml'
-    inventory.write_text(
-        'all:\n  hosts:\n    fw:\n'
-        '      ansible_host: 127.0.0.1\n'
-        '      ansible_python_interpreter: %s\n'
-        '      panos_port: %d\n      panos_username: admin\n      panos_password: %s\n'
-        '      panos_ca_path: %s\n      panos_nat_rules: [lan-out]\n' % (sys.executable, sim.port, PASSWORD, sim.ca_path))
-    playbook = tmp_path / 'play.yml'
-    playbook.write_text(PLAYBOOK)
-    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(COLLECTIONS), ANSIBLE_NOCOLOR='1',
-               ANSIBLE_LOCALHOST_WARNING='false', ANSIBLE_PYTHON_INTERPRETER=sys.executable)
-    command = [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook')]
-    return subprocess.run(command + ['-vvv', '--diff', '-i', str(inventory), str(playbook)] + list(extra),
-                          env=env, capture_output=True, text=True, timeout=300, check=False)
+    hostvars = dict(panos_port=sim.port, panos_username='admin', panos_password=PASSWORD, panos_ca_path=sim.ca_path,
+                    panos_nat_rules=['lan-out'])
+    return run_role_vvv(tmp_path, 'panos', hostvars, *extra)
 
 
 @pytest.fixture

@@ -13,41 +13,17 @@ output is searched for every secret.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
 from ansible_collections.directpath.firewall.tests.simulators.tailscale_api import TailscaleApiSimulator
+from ansible_collections.directpath.firewall.tests.fidelity.role_play import run_role_vvv
 
-COLLECTIONS = Path(__file__).resolve().parents[5]
 CLIENT = 'kSimOAuth1CNTRL'
-
-PLAYBOOK = """
-- hosts: tailnet
-  gather_facts: false
-  roles:
-    - role: directpath.firewall.tailnet
-"""
 
 
 def _playbook(tmp_path, sim, credentials, *extra):
-    inventory = tmp_path / 'inventory.yml'
-    lines = ['all:', '  hosts:', '    tailnet:', '      ansible_host: 127.0.0.1',
-             '      ansible_python_interpreter: %s' % sys.executable,
-             '      directpath_vendor: tailnet',
-             '      tailnet_api_url: %s' % sim.url, '      tailnet_ca_path: %s' % sim.ca_path]
-    lines += ['      %s: %s' % item for item in credentials.items()]
-    inventory.write_text('\n'.join(lines) + '\n')
-    playbook = tmp_path / 'play.yml'
-    playbook.write_text(PLAYBOOK)
-    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(COLLECTIONS), ANSIBLE_NOCOLOR='1',
-               ANSIBLE_LOCALHOST_WARNING='false', ANSIBLE_PYTHON_INTERPRETER=sys.executable)
-    command = [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook')]
-    return subprocess.run(command + ['-vvv', '--diff', '-i', str(inventory), str(playbook)] + list(extra),
-                          env=env, capture_output=True, text=True, timeout=300, check=False)
+    hostvars = dict(directpath_vendor='tailnet', tailnet_api_url=sim.url, tailnet_ca_path=sim.ca_path, **credentials)
+    return run_role_vvv(tmp_path, 'tailnet', hostvars, *extra, host='tailnet')
 
 
 @pytest.fixture

@@ -9,14 +9,13 @@ never reach ansible-playbook's output, even at -vvv with --diff (check mode, app
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from ansible_collections.directpath.firewall.tests.simulators.barracuda import BarracudaSimulator
 from ansible_collections.directpath.firewall.tests.simulators.unifi import UnifiSimulator
+from ansible_collections.directpath.firewall.tests.fidelity.role_play import run_role_vvv
 
 # The directory holding ansible_collections/ (the path this file was imported from, symlinks kept).
 COLLECTIONS = next((str(parent.parent) for parent in Path(__file__).absolute().parents if parent.name == 'ansible_collections'),
@@ -26,18 +25,7 @@ BARRACUDA_TOKEN = 'Sekr1t-Barracuda-T0ken-0123456789'
 
 
 def _playbook(tmp_path, hostvars, role, *extra):
-    inventory = tmp_path / 'inventory.yml'
-    lines = ['all:', '  hosts:', '    fw:', '      ansible_host: 127.0.0.1',
-             '      ansible_python_interpreter: %s' % sys.executable]
-    lines += ['      %s: %s' % (key, value) for key, value in hostvars.items()]
-    inventory.write_text('\n'.join(lines) + '\n')
-    playbook = tmp_path / 'play.yml'
-    playbook.write_text('- hosts: fw\n  gather_facts: false\n  roles:\n    - role: directpath.firewall.%s\n' % role)
-    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(COLLECTIONS), ANSIBLE_NOCOLOR='1',
-               ANSIBLE_LOCALHOST_WARNING='false', ANSIBLE_PYTHON_INTERPRETER=sys.executable)
-    command = [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook')]
-    return subprocess.run(command + ['-vvv', '--diff', '-i', str(inventory), str(playbook)] + list(extra),
-                          env=env, capture_output=True, text=True, timeout=300, check=False)
+    return run_role_vvv(tmp_path, role, hostvars, *extra)
 
 
 @pytest.fixture
@@ -56,7 +44,7 @@ def barracuda(tmp_path):
 
 def test_unifi_password_cookies_and_csrf_tokens_never_appear_at_vvv(tmp_path, unifi):
     hostvars = {'unifi_port': unifi.port, 'unifi_username': 'admin', 'unifi_password': UNIFI_PASSWORD,
-                'unifi_ca_path': unifi.ca_path, 'unifi_sites': '[default, branch]'}
+                'unifi_ca_path': unifi.ca_path, 'unifi_sites': ['default', 'branch']}
     outputs = []
     for extra in (['--check'], []):
         run = _playbook(tmp_path, hostvars, 'unifi', *extra)
@@ -78,7 +66,7 @@ def test_unifi_password_cookies_and_csrf_tokens_never_appear_at_vvv(tmp_path, un
 
 def test_barracuda_token_never_appears_at_vvv(tmp_path, barracuda):
     hostvars = {'barracuda_port': barracuda.port, 'barracuda_api_token': BARRACUDA_TOKEN,
-                'barracuda_ca_path': barracuda.ca_path, 'directpath_tailscale_hosts': '[10.10.0.5]'}
+                'barracuda_ca_path': barracuda.ca_path, 'directpath_tailscale_hosts': ['10.10.0.5']}
     outputs = []
     for extra in (['--check'], []):
         run = _playbook(tmp_path, hostvars, 'barracuda', *extra)
