@@ -108,12 +108,29 @@ stage_units() {
         record units 0 0 0 0 0 "no tests/unit/**/test_*.py"
         return
     fi
-    rm -rf "$COLL/tests/output/junit"
+    rm -rf "$COLL/tests/output/junit" "$RESULTS/units"
     HOME=$TEST_HOME run_logged units ansible-test units --venv --python "$PYVER" "${UNITS_EXTRA[@]}"
     rc=$?
     # ansible-test writes pytest's JUnit XML, one file per test context (controller, modules).
-    read -r p f s < <(junit_counts "$COLL/tests/output/junit")
     mkdir -p "$RESULTS/units" && cp -r "$COLL/tests/output/junit/." "$RESULTS/units/" 2>/dev/null
+    # ansible-test's "modules" context imports only module_utils, as a module process does, so the
+    # module tests' second path (the controller-side action plugin, tests/unit/plugins/modules/
+    # conftest.py) runs here with the full ansible-core: the test files of modules that have one.
+    local -a action_tests=()
+    local action
+    for action in "$COLL"/plugins/action/*.py; do
+        action=$(basename "$action")
+        [ -f "$COLL/tests/unit/plugins/modules/test_$action" ] && action_tests+=("tests/unit/plugins/modules/test_$action")
+    done
+    if [ ${#action_tests[@]} -gt 0 ] && [ ${#UNITS_EXTRA[@]} = 0 ]; then
+        banner "units: the action-plugin path of ${#action_tests[@]} module test file(s)"
+        PYTHONPATH=$COLLECTIONS${PYTHONPATH:+:$PYTHONPATH} DIRECTPATH_EXECUTION_PATHS=action \
+            run_logged units python -m pytest -q -p no:cacheprovider -n 2 \
+            --junitxml="$RESULTS/units/action-path.xml" "${action_tests[@]}"
+        local action_rc=$?
+        if [ "$action_rc" != 0 ] && [ "$action_rc" != 5 ]; then rc=$action_rc; fi
+    fi
+    read -r p f s < <(junit_counts "$RESULTS/units")
     if [ $((p + f + s)) = 0 ]; then
         f=1 note="test files exist but no test case was recorded"
     fi

@@ -24,6 +24,7 @@ from __future__ import annotations
 import importlib
 import inspect
 import json
+import os
 from pathlib import Path
 from unittest import mock
 
@@ -50,9 +51,30 @@ def _reaches_into_ansible_module(function) -> bool:
         return False
 
 
+def _controller_available() -> bool:
+    """ansible-test runs tests/unit/plugins/modules in its "modules" context, where only module_utils
+    import (as in a real module process): the action path cannot run there. make test runs it in a
+    second step with the full ansible-core (scripts/test.sh, units stage)."""
+    try:
+        importlib.import_module('ansible.plugins.action')
+    except ImportError:
+        return False
+    return True
+
+
+def _paths_wanted() -> list:
+    """DIRECTPATH_EXECUTION_PATHS=module|action|module,action narrows the paths (default: both, where possible)."""
+    wanted = [path for path in os.environ.get('DIRECTPATH_EXECUTION_PATHS', 'module,action').split(',') if path]
+    if not _controller_available():
+        wanted = [path for path in wanted if path != 'action']
+    return wanted
+
+
 def pytest_generate_tests(metafunc):
     if 'execution_path' in metafunc.fixturenames and _module_under_test(metafunc.module) is not None:
         paths = ['module'] if _reaches_into_ansible_module(metafunc.function) else ['module', 'action']
+        # An empty list makes pytest skip the test ("got empty parameter set").
+        paths = [path for path in paths if path in _paths_wanted()]
         metafunc.parametrize('execution_path', paths, indirect=True)
 
 
