@@ -7,6 +7,7 @@
 #   SCENARIOS=panos,fleet make test      only these molecule scenarios
 #   SANITY_ARGS='--test pylint'  UNITS_ARGS='...'  PYTEST_ARGS='-k chromium'   extra arguments
 #   STAGE_TIMEOUT=1800                   seconds after which a stage (each molecule scenario) is killed
+#   MOLECULE_JOBS=3  FIDELITY_JOBS=3     molecule scenarios run at once; pytest-xdist workers for fidelity
 #
 # Each stage's output is streamed and kept in build/test-results/<stage>.log. The last line is
 # `summary: N passed, N failed` over all stages; the exit code is 1 when anything failed.
@@ -192,28 +193,48 @@ stage_build() {
 }
 
 stage_molecule() {
-    local file scenario start rc ran=0
-    local -a wanted
+    local file scenario jobs=${MOLECULE_JOBS:-3} rc secs
+    local -a wanted scenarios=()
     IFS=, read -r -a wanted <<< "${SCENARIOS:-}"
     for file in "$COLL"/extensions/molecule/*/molecule.yml; do
         [ -e "$file" ] || continue
         scenario=$(basename "$(dirname "$file")")
         if [ ${#wanted[@]} -gt 0 ] && [[ " ${wanted[*]} " != *" $scenario "* ]]; then continue; fi
-        ran=1
-        banner "molecule: $scenario"
-        start=$SECONDS
-        # molecule looks for a scenario named "default" on every run and logs its absence as CRITICAL,
-        # then carries on without shared state; this collection has none: keep those two lines off the
-        # console (the stage log keeps everything).
-        ANSIBLE_COLLECTIONS_PATH=$COLLECTIONS run_logged molecule molecule test -s "$scenario" \
-            | grep --line-buffered -v -e "molecule/default/molecule.yml' glob failed" -e 'default scenario not found, disabling shared state'
-        rc=${PIPESTATUS[0]}
-        record "molecule:$scenario" "$rc" $((rc == 0)) $((rc != 0)) 0 $((SECONDS - start))
+        scenarios+=("$scenario")
     done
-    if [ $ran = 0 ]; then
+    if [ ${#scenarios[@]} = 0 ]; then
         echo "no molecule scenario (extensions/molecule/*/molecule.yml${SCENARIOS:+ matching SCENARIOS=$SCENARIOS})"
         record molecule 0 0 0 0 0 "no scenario"
+        return
     fi
+    # Scenarios are independent (each starts its own simulators on ephemeral loopback ports, its own
+    # namespaces, its own molecule ephemeral directory) and spend most of their time waiting on
+    # ansible-playbook start-up, so MOLECULE_JOBS of them run at once; each one's output is kept in
+    # its own log and shown, in order, when it is done.
+    mkdir -p "$RESULTS/molecule"
+    banner "molecule: ${#scenarios[@]} scenario(s), $jobs at a time"
+    for scenario in "${scenarios[@]}"; do
+        while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n || true; done
+        (
+            start=$SECONDS
+            (cd "$COLL" && ANSIBLE_COLLECTIONS_PATH=$COLLECTIONS exec timeout -k 30 "$STAGE_TIMEOUT" \
+                molecule test -s "$scenario" </dev/null 9>&-) > "$RESULTS/molecule/$scenario.log" 2>&1
+            rc=$?
+            if [ "$rc" = 124 ]; then echo "test.sh: molecule $scenario: killed after $STAGE_TIMEOUT s (STAGE_TIMEOUT)" >> "$RESULTS/molecule/$scenario.log"; fi
+            echo "$rc $((SECONDS - start))" > "$RESULTS/molecule/$scenario.rc"
+        ) &
+    done
+    wait
+    for scenario in "${scenarios[@]}"; do
+        banner "molecule: $scenario"
+        # molecule looks for a scenario named "default" on every run and logs its absence as CRITICAL,
+        # then carries on without shared state; this collection has none: keep those two lines off the
+        # console (the scenario's log keeps everything).
+        grep -v -e "molecule/default/molecule.yml' glob failed" -e 'default scenario not found, disabling shared state' \
+            "$RESULTS/molecule/$scenario.log" | tee -a "$RESULTS/molecule.log"
+        read -r rc secs < "$RESULTS/molecule/$scenario.rc" || { rc=1 secs=0; }
+        record "molecule:$scenario" "$rc" $((rc == 0)) $((rc != 0)) 0 "$secs"
+    done
 }
 
 stage_fidelity() {
@@ -225,7 +246,7 @@ stage_fidelity() {
     mkdir -p "$RESULTS/fidelity"
     rm -f "$RESULTS/fidelity/junit.xml"
     PYTHONPATH=$COLLECTIONS${PYTHONPATH:+:$PYTHONPATH} ANSIBLE_COLLECTIONS_PATH=$COLLECTIONS \
-        run_logged fidelity python -m pytest tests/fidelity -v -ra -p no:cacheprovider \
+        run_logged fidelity python -m pytest tests/fidelity -v -ra -p no:cacheprovider -n "${FIDELITY_JOBS:-3}" \
         --junitxml="$RESULTS/fidelity/junit.xml" "${PYTEST_EXTRA[@]}"
     rc=$?
     read -r p f s < <(junit_counts "$RESULTS/fidelity/junit.xml")
