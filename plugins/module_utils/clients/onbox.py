@@ -28,6 +28,7 @@ from ansible_collections.directpath.firewall.plugins.module_utils.transport.conf
     child_text,
     set_child_text,
 )
+from ansible_collections.directpath.firewall.plugins.module_utils.clients.miniupnpd import UpnpSettings
 from ansible_collections.directpath.firewall.plugins.module_utils.engine.argspec import ArgumentSpec
 from ansible_collections.directpath.firewall.plugins.module_utils.engine.errors import DirectPathError
 
@@ -87,6 +88,8 @@ class OnBoxProduct(object):
     natpmp_apply: list = []
     static_port_apply: list = []
     upnp_path = 'installedpackages/miniupnpd/config'
+    #: how the UPnP page stores a true boolean (false: the element is absent)
+    upnp_true = 'on'
 
     # ---- version ---------------------------------------------------------------------------
     def version_text(self, path: str) -> str:
@@ -125,6 +128,25 @@ class OnBoxProduct(object):
 
     def write_upnp(self, config: ConfigXml, settings) -> None:
         raise NotImplementedError
+
+    def upnp_flag(self, node, tag: str) -> bool:
+        """One boolean of the UPnP page, read the way the product's own code reads it."""
+        raise NotImplementedError
+
+    _UPNP_FLAGS = ('enable', 'enable_upnp', 'enable_natpmp', 'permdefault')
+
+    def read_upnp_fields(self, node, **extra) -> UpnpSettings:
+        """The settings both products store alike (booleans, interfaces); the ACL is product specific."""
+        flags = dict((name, self.upnp_flag(node, name)) for name in self._UPNP_FLAGS)
+        return UpnpSettings(ext_iface=child_text(node, 'ext_iface', ''),
+                            iface_array=[item for item in (child_text(node, 'iface_array', '') or '').split(',') if item],
+                            **dict(flags, **extra))
+
+    def write_upnp_fields(self, node, settings: UpnpSettings) -> None:
+        for name in self._UPNP_FLAGS:
+            set_child_text(node, name, self.upnp_true if getattr(settings, name) else None)
+        set_child_text(node, 'ext_iface', settings.ext_iface)
+        set_child_text(node, 'iface_array', ','.join(settings.iface_array))
 
     # ---- outbound NAT (nat/outbound) ---------------------------------------------------------
     def nat_mode(self, config: ConfigXml) -> str:

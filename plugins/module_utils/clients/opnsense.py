@@ -89,6 +89,7 @@ class OpnSense(OnBoxProduct):
     """OPNsense, edited on the box (config.xml) and, for source NAT from 26.7, through its API."""
 
     name = 'opnsense'
+    upnp_true = '1'
     label = 'OPNsense'
     convention = OPNSENSE_CONVENTION
     spec = onbox_spec('/conf/config.xml', '/conf/backup', '/usr/local/opnsense/version/core')
@@ -124,31 +125,22 @@ class OpnSense(OnBoxProduct):
         return self.rule_descr_format % address
 
     # ---- UPnP ------------------------------------------------------------------------------
+    def upnp_flag(self, node, tag: str) -> bool:
+        value = child_text(node, tag)   # PHP empty()/isset(): a false boolean is an absent element
+        return value is not None and value not in ('', '0')
+
     def read_upnp(self, config) -> UpnpSettings:
         node = config.find(self.upnp_path)
-
-        def flag(tag):
-            value = child_text(node, tag)   # PHP empty()/isset(): a false boolean is an absent element
-            return value is not None and value not in ('', '0')
-
         num = child_text(node, 'num_permuser', '') or ''
         capacity = int(num) if re.match(r'^[0-9]+$', num) and int(num) > 0 else 8
-        settings = UpnpSettings(
-            enable=flag('enable'), enable_upnp=flag('enable_upnp'), enable_natpmp=flag('enable_natpmp'),
-            permdefault=flag('permdefault'), ext_iface=child_text(node, 'ext_iface', ''),
-            iface_array=[item for item in (child_text(node, 'iface_array', '') or '').split(',') if item],
-            num_permuser=num,
-        )
+        settings = self.read_upnp_fields(node, num_permuser=num)
         if node is not None:
             settings.acl = _numbered_acl(node, capacity)
         return settings
 
     def write_upnp(self, config, settings: UpnpSettings) -> None:
         node = config.ensure(self.upnp_path)
-        for name in ('enable', 'enable_upnp', 'enable_natpmp', 'permdefault'):
-            set_child_text(node, name, '1' if getattr(settings, name) else None)
-        set_child_text(node, 'ext_iface', settings.ext_iface)
-        set_child_text(node, 'iface_array', ','.join(settings.iface_array))
+        self.write_upnp_fields(node, settings)
         set_child_text(node, 'num_permuser', settings.num_permuser or None)
         numeric = re.match(r'^[0-9]+$', settings.num_permuser or '')
         capacity = max(int(settings.num_permuser) if numeric else 8, len(settings.acl))

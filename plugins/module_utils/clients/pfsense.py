@@ -39,7 +39,6 @@ from ansible_collections.directpath.firewall.plugins.module_utils.transport.conf
     insert_child,
     login_user,
     remove_child,
-    set_child_text,
 )
 from ansible_collections.directpath.firewall.plugins.module_utils.clients.miniupnpd import UpnpSettings
 from ansible_collections.directpath.firewall.plugins.module_utils.clients.onbox import OUR_MARK, OnBoxProduct, onbox_spec
@@ -96,17 +95,12 @@ class PfSense(OnBoxProduct):
         return version >= ((25, 11) if self.is_plus(version) else (2, 9))
 
     # ---- UPnP ------------------------------------------------------------------------------
+    def upnp_flag(self, node, tag: str) -> bool:
+        return child_text(node, tag) == 'on'   # miniupnpd.inc compares == 'on'
+
     def read_upnp(self, config) -> UpnpSettings:
         node = config.find(self.upnp_path)
-
-        def on(tag):
-            return child_text(node, tag) == 'on'   # miniupnpd.inc compares == 'on'
-
-        settings = UpnpSettings(
-            enable=on('enable'), enable_upnp=on('enable_upnp'), enable_natpmp=on('enable_natpmp'),
-            permdefault=on('permdefault'), ext_iface=child_text(node, 'ext_iface', ''),
-            iface_array=[item for item in (child_text(node, 'iface_array', '') or '').split(',') if item],
-        )
+        settings = self.read_upnp_fields(node)
         if node is not None:
             settings.acl = [(row.findtext('permuser') or '').strip() for row in node.findall('row')
                             if (row.findtext('permuser') or '').strip()]
@@ -114,10 +108,7 @@ class PfSense(OnBoxProduct):
 
     def write_upnp(self, config, settings: UpnpSettings) -> None:
         node = config.ensure(self.upnp_path)
-        for name in ('enable', 'enable_upnp', 'enable_natpmp', 'permdefault'):
-            set_child_text(node, name, 'on' if getattr(settings, name) else None)
-        set_child_text(node, 'ext_iface', settings.ext_iface)
-        set_child_text(node, 'iface_array', ','.join(settings.iface_array))
+        self.write_upnp_fields(node, settings)
         current = [(row.findtext('permuser') or '').strip() for row in node.findall('row')]
         if current != settings.acl:
             for row in node.findall('row'):
