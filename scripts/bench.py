@@ -490,7 +490,8 @@ def markdown(document):
             lines.append('| %d | %d | %s | %.1f | %.2f | %.1f | %s | %.1f | %.0f | %.1f | %.1f | %s |' % (
                 result['size'], result['forks'], phase, measured['wall_seconds'], measured['wall_to_floor'],
                 measured['cpu_seconds'], '%.2f' % measured['cpu_to_floor'] if measured['cpu_to_floor'] is not None else '-',
-                measured.get('main_process_cpu_seconds', 0), measured['peak_tree_pss_mb'], measured['firewalls_per_second'] or 0, measured['simulator_cpu_seconds'],
+                measured.get('main_process_cpu_seconds', 0), measured['peak_tree_pss_mb'], measured['firewalls_per_second'] or 0,
+                measured['simulator_cpu_seconds'],
                 _trips(measured['round_trips']) if phase != 'floor' else '-'))
     lines += ['', '## Fleet launcher footprint', '',
               '| firewalls | mix | start s | listening sockets | threads | open fds | RSS MB | peak RSS MB |',
