@@ -298,27 +298,27 @@ class PanosClient(object):
             rules[entry.get('name')] = entry
         return rules
 
-    def read_addresses(self) -> dict:
-        """Address objects and address groups of the vsys and shared.
+    def read_addresses(self, scope: str = 'vsys') -> dict:
+        """Address objects and address groups of the vsys (``scope='vsys'``) or of ``shared``.
 
         Returns ``{name: value}`` where value is the ip-netmask text of an address object, the list of
         member names of a static address group, or None for what cannot be resolved offline (FQDN,
-        range and wildcard objects, dynamic groups). Vsys objects shadow shared ones of the same name.
+        range and wildcard objects, dynamic groups). Two reads (objects, groups).
         """
+        root = self.firewall.xpath_vsys() if scope == 'vsys' else '/config/shared'
         addresses = {}
-        for xpath in ('/config/shared', self.firewall.xpath_vsys()):
-            for kind in ('address', 'address-group'):
-                result = self._show('read %s objects' % kind, '%s/%s' % (xpath, kind))
-                if result is None:
-                    continue
-                for entry in result.iter('entry'):
-                    if kind == 'address':
-                        netmask = entry.find('ip-netmask')
-                        addresses[entry.get('name')] = netmask.text.strip() if netmask is not None and netmask.text else None
-                    else:
-                        static = entry.find('static')
-                        addresses[entry.get('name')] = ([member.text.strip() for member in static.findall('member') if member.text]
-                                                        if static is not None else None)
+        for kind in ('address', 'address-group'):
+            result = self._show('read %s %s objects' % (scope, kind), '%s/%s' % (root, kind))
+            if result is None:
+                continue
+            for entry in result.iter('entry'):
+                if kind == 'address':
+                    netmask = entry.find('ip-netmask')
+                    addresses[entry.get('name')] = netmask.text.strip() if netmask is not None and netmask.text else None
+                else:
+                    static = entry.find('static')
+                    addresses[entry.get('name')] = ([member.text.strip() for member in static.findall('member') if member.text]
+                                                    if static is not None else None)
         return addresses
 
     def global_persistent_dipp(self) -> bool:

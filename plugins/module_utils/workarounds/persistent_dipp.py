@@ -138,6 +138,39 @@ def resolve_member(value, addresses, seen=()):
         return None
 
 
+def _named_members(names, addresses, seen=()):
+    """The names among ``names`` (and, through groups, their members) that ``addresses`` cannot resolve yet."""
+    missing = set()
+    for name in names:
+        if name == 'any' or name in seen:
+            continue
+        if name not in addresses:
+            try:
+                ipaddress.ip_network(name, strict=False)
+            except ValueError:
+                missing.add(name)
+            continue
+        if isinstance(addresses[name], list):
+            missing |= _named_members(addresses[name], addresses, tuple(seen) + (name,))
+    return missing
+
+
+def read_objects_needed(client, rules):
+    """Only the address objects the enabled rules' sources name: none when every source is ``any`` or a
+    literal; the vsys's objects first (they shadow shared ones), ``shared`` only for names still unknown."""
+    names = set()
+    for rule in rules.values():
+        if (rule.findtext('disabled') or '').strip() != 'yes':
+            names.update(rule_sources(rule))
+    addresses = {}
+    for scope in ('vsys', 'shared'):
+        if not _named_members(names, addresses):
+            break
+        for name, value in client.read_addresses(scope).items():
+            addresses.setdefault(name, value)
+    return addresses
+
+
 def source_covers(rule, host, addresses):
     """True, False, or None (cannot tell) for "the rule's source matches ``host``"."""
     if (rule.findtext('negate-source') or '').strip() == 'yes':
@@ -353,7 +386,7 @@ def run_persistent_dipp(ctx, api_calls):
     client = PanosClient(params, api_calls, ctx.add_secret)
     client.connect()
     rules = client.read_nat_rules()
-    addresses = client.read_addresses() if hosts else {}
+    addresses = read_objects_needed(client, rules) if hosts else {}
     selected = select_rules(rules, params['rules'], hosts, addresses, plan)
     if not selected and not params['rules']:
         plan.set_status('not_applicable')

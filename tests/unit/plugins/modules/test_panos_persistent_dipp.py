@@ -611,3 +611,21 @@ def test_a_named_rule_with_xpath_syntax_is_refused(sim, capsys):
     assert result['failed'] is True and result['cause'] == 'input'
     assert translation_of(sim, 'dmz-static') == 'static-ip'
     assert sim.journal.writes() == []
+
+
+def test_audit_reads_only_the_object_tables_the_sources_need(sim, capsys):
+    # keygen, system info, NAT rules, then the vsys's addresses and groups (ts-egress names a vsys
+    # group of vsys addresses): shared objects are not read.
+    result = run_module(capsys, conn(sim, tailscale_hosts=['10.0.0.5']), check_mode=True)
+    assert result['api_calls'] == {'reads': 5, 'writes': 0}
+    assert not any('/config/shared' in entry['detail'] for entry in sim.journal.entries())
+
+
+def test_a_group_member_defined_in_shared_is_resolved(sim, capsys):
+    root = ET.fromstring(sim.control().state()['running'])
+    vsys = root.find("./devices/entry[@name='localhost.localdomain']/vsys/entry[@name='vsys1']")
+    vsys.find('address-group/entry/static').append(ET.fromstring('<member>dns-resolver</member>'))
+    sim.control().set_state(config=ET.tostring(root, encoding='unicode'))
+    result = run_module(capsys, conn(sim, tailscale_hosts=['198.51.100.53']), check_mode=True)
+    assert [rule['name'] for rule in result['rules']] == ['ts-egress']
+    assert any('/config/shared' in entry['detail'] for entry in sim.journal.entries())
