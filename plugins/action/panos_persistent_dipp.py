@@ -24,3 +24,7 @@ class ActionModule(EngineAction):
     WORKAROUND = MODULE_WORKAROUND
     BODY = staticmethod(run_persistent_dipp)
     REQUIRES = (('pan-os-python', HAS_PANOS),)
+    REQUIRED_INPUT = (('rules', 'tailscale_hosts'),
+                      '{host}: set directpath_tailscale_hosts (the Tailscale nodes behind this firewall; it selects the NAT '
+                      'rules that translate them) or panos_nat_rules (the NAT rules to change) in the inventory '
+                      '(module options tailscale_hosts or rules)')

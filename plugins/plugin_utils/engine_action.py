@@ -36,6 +36,7 @@ from ansible.module_utils.common.parameters import remove_values
 from ansible.module_utils.errors import UnsupportedError
 from ansible.plugins.action import ActionBase
 
+from ansible_collections.directpath.firewall.plugins.module_utils.engine.plan import compliance_record
 from ansible_collections.directpath.firewall.plugins.module_utils.engine.runner import RunContext, execute
 
 __all__ = [
@@ -122,6 +123,10 @@ class EngineAction(ActionBase):
     WORKAROUND = None
     BODY = None
     REQUIRES = ()
+    #: ``(options, message)``: a task that gives none of ``options`` fails at once with ``message``
+    #: (``{host}`` is the inventory host), naming the inventory variables the vendor role reads them from.
+    #: It replaces a per-host assert task in the role, which would cost every firewall a worker process.
+    REQUIRED_INPUT = None
 
     TRANSFERS_FILES = False
     _supports_check_mode = True
@@ -130,5 +135,13 @@ class EngineAction(ActionBase):
     def run(self, tmp=None, task_vars=None):
         super().run(tmp, task_vars)
         del tmp
+        if self.REQUIRED_INPUT:
+            options, message = self.REQUIRED_INPUT
+            if not any(self._task.args.get(option) for option in options):
+                text = message.format(host=(task_vars or {}).get('inventory_hostname', 'this host'))
+                state = self._task.args.get('state', 'present')
+                return {'failed': True, 'msg': text, 'cause': 'input', 'changed': False,
+                        'compliance': compliance_record(self.VENDOR, self.WORKAROUND, 'error', [text], state=state,
+                                                        cause='input')}
         return run_on_controller(self._task.action, self.SPEC, self.VENDOR, self.WORKAROUND, self.BODY, self._task.args,
                                  check_mode=bool(self._task.check_mode), diff=bool(self._task.diff), requires=self.REQUIRES)
