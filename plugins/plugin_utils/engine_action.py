@@ -123,8 +123,8 @@ class EngineAction(ActionBase):
     WORKAROUND = None
     BODY = None
     REQUIRES = ()
-    #: ``(options, message)``: a task that gives none of ``options`` fails at once with ``message``
-    #: (``{host}`` is the inventory host), naming the inventory variables the vendor role reads them from.
+    #: ``(options, message)``: when the only fault of a task is that it gives none of ``options``, it fails with
+    #: ``message`` (``{host}`` is the inventory host), naming the inventory variables the vendor role reads them from.
     #: It replaces a per-host assert task in the role, which would cost every firewall a worker process.
     REQUIRED_INPUT = None
 
@@ -135,13 +135,14 @@ class EngineAction(ActionBase):
     def run(self, tmp=None, task_vars=None):
         super().run(tmp, task_vars)
         del tmp
-        if self.REQUIRED_INPUT:
+        result = run_on_controller(self._task.action, self.SPEC, self.VENDOR, self.WORKAROUND, self.BODY, self._task.args,
+                                   check_mode=bool(self._task.check_mode), diff=bool(self._task.diff), requires=self.REQUIRES)
+        if self.REQUIRED_INPUT and result.get('failed'):
             options, message = self.REQUIRED_INPUT
-            if not any(self._task.args.get(option) for option in options):
+            # The argument validator's own words for this case, which name module options the role's user never wrote.
+            if result.get('msg') == 'one of the following is required: %s' % ', '.join(options):
                 text = message.format(host=(task_vars or {}).get('inventory_hostname', 'this host'))
-                state = self._task.args.get('state', 'present')
-                return {'failed': True, 'msg': text, 'cause': 'input', 'changed': False,
-                        'compliance': compliance_record(self.VENDOR, self.WORKAROUND, 'error', [text], state=state,
-                                                        cause='input')}
-        return run_on_controller(self._task.action, self.SPEC, self.VENDOR, self.WORKAROUND, self.BODY, self._task.args,
-                                 check_mode=bool(self._task.check_mode), diff=bool(self._task.diff), requires=self.REQUIRES)
+                result.update(msg=text, cause='input', compliance=compliance_record(
+                    self.VENDOR, self.WORKAROUND, 'error', [text], state=self._task.args.get('state', 'present'),
+                    cause='input'))
+        return result
