@@ -13,7 +13,9 @@ import os
 import pytest
 
 PACKAGE = 'ansible_collections.directpath.firewall.plugins'
-PLUGINS = os.path.normpath(os.path.join(os.path.dirname(__file__), '..', '..', '..', '..', 'plugins'))
+# tests/unit/plugins/test_layers.py -> plugins/. This file lives outside tests/unit/plugins/module_utils so that
+# ansible-test runs it in its controller context, where plugin_utils and the action plugins import too.
+PLUGINS = os.path.normpath(os.path.join(os.path.dirname(__file__), '..', '..', '..', 'plugins'))
 MODULE_UTILS = os.path.join(PLUGINS, 'module_utils')
 
 # A layer may import the layers listed for it (and itself); nothing else of module_utils.
