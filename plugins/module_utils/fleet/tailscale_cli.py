@@ -340,25 +340,25 @@ class TailscaleCli(object):
             raise DirectPathError('the tailscale CLI (%s) is not installed on this host, or not in PATH' % name, cause='dependency')
         return found
 
-    def run(self, *args):
+    def run_tailscale(self, *args):
         self.api_calls.read()
         rc, stdout, stderr = self.runner.run_command([self.binary] + list(args))
         return rc, stdout, stderr
 
     def status(self):
-        rc, stdout, stderr = self.run('status', '--json')
+        rc, stdout, stderr = self.run_tailscale('status', '--json')
         if rc != 0:
             raise interpret_cli_failure('tailscale status --json', rc, stdout, stderr)
         return parse_status(stdout)
 
     def netcheck(self):
-        rc, stdout, stderr = self.run('netcheck', '--format=json')
+        rc, stdout, stderr = self.run_tailscale('netcheck', '--format=json')
         if rc != 0:
             raise interpret_cli_failure('tailscale netcheck --format=json', rc, stdout, stderr)
         return parse_netcheck(stdout)
 
     def ping(self, target, count, timeout):
-        rc, stdout, stderr = self.run('ping', '-c', str(count), '--until-direct', '--timeout', '%ds' % timeout, target)
+        rc, stdout, stderr = self.run_tailscale('ping', '-c', str(count), '--until-direct', '--timeout', '%ds' % timeout, target)
         summary = parse_ping(stdout, stderr, rc)
         if summary['result'] == 'error':
             failure = interpret_cli_failure('tailscale ping', rc, stdout, stderr)
