@@ -320,14 +320,17 @@ class FaultInjector:
     of the vendor op name (``config:edit``, ``op:show jobs``, ``commit``).
     """
 
-    def __init__(self, supported=None):
-        self.supported = set(supported if supported is not None else KNOWN_FAULTS)
+    def __init__(self, supported=None, known=None):
+        # ``known``: the fault names this kind of device can have at all (a simulator with faults of
+        # its own, such as the SSH CLI's session_drop, passes its table); ``supported``: the ones it models.
+        self.known = dict(known if known is not None else KNOWN_FAULTS)
+        self.supported = set(supported if supported is not None else self.known)
         self._lock = threading.Lock()
         self._faults = []
 
     def arm(self, fault, count=1, match=None, seconds=None, message=None, code=None):
-        if fault not in KNOWN_FAULTS:
-            raise ValueError('unknown fault %r (known: %s)' % (fault, ', '.join(sorted(KNOWN_FAULTS))))
+        if fault not in self.known:
+            raise ValueError('unknown fault %r (known: %s)' % (fault, ', '.join(sorted(self.known))))
         if fault not in self.supported:
             raise ValueError('fault %r does not apply to this simulator (supported: %s)' % (fault, ', '.join(sorted(self.supported))))
         count = int(count)

@@ -55,7 +55,7 @@ from pathlib import Path
 import paramiko
 
 from ansible_collections.directpath.firewall.tests.simulators.base import (
-    AUTH, OTHER, READ, WRITE, DeviceSimulator, Fault, FaultInjector, Response,
+    AUTH, OTHER, READ, WRITE, DeviceSimulator, FaultInjector, Response,
 )
 
 __all__ = [
@@ -758,23 +758,6 @@ class AsaConfig:
 # --------------------------------------------------------------------------------------------------
 # The SSH side
 # --------------------------------------------------------------------------------------------------
-class _AsaFaults(FaultInjector):
-    """The base injector with the CLI's own faults (``session_drop``, ``slow``) added."""
-
-    def arm(self, fault, count=1, match=None, seconds=None, message=None, code=None):
-        if fault not in ASA_FAULTS:
-            raise ValueError('fault %r does not apply to this simulator (supported: %s)' % (fault, ', '.join(sorted(ASA_FAULTS))))
-        count = int(count)
-        if count < 1:
-            raise ValueError('count must be >= 1')
-        armed = Fault(name=fault, count=count, match=match or None,
-                      seconds=float(seconds) if seconds is not None else None, message=message,
-                      code=str(code) if code is not None else None)
-        with self._lock:
-            self._faults.append(armed)
-        return armed
-
-
 class _ServerInterface(paramiko.ServerInterface):
     def __init__(self, simulator):
         self.simulator = simulator
@@ -1162,7 +1145,7 @@ class CiscoAsaSimulator(DeviceSimulator):
                  hostname='asa-sim', version='9.18(3)', config=None, host='127.0.0.1', port=0, ssh_port=0,
                  authority=None, timeout_seconds=3.0):
         super().__init__(state_dir, host=host, port=port, authority=authority)
-        self.faults = _AsaFaults(self.SUPPORTED_FAULTS)
+        self.faults = FaultInjector(self.SUPPORTED_FAULTS, known=ASA_FAULTS)
         self.username = username
         self.password = password
         self.enable_secret = enable_secret
