@@ -187,7 +187,7 @@ from ansible_collections.directpath.firewall.plugins.module_utils.workarounds.ud
 
 
 def main():
-    module_main(UDP_SESSIONS_SPEC, VENDOR, workaround_of, run_udp_sessions)
+    module_main(UDP_SESSIONS_SPEC, VENDOR, workaround_of, run_udp_sessions, supports_check_mode=True)
 
 
 if __name__ == '__main__':

@@ -239,7 +239,7 @@ def require_netmiko(module):
 
 
 def main():
-    module_main(OPEN_PORT_SPEC, VENDOR, WORKAROUND, run_open_port, precheck=require_netmiko)
+    module_main(OPEN_PORT_SPEC, VENDOR, WORKAROUND, run_open_port, precheck=require_netmiko, supports_check_mode=True)
 
 
 if __name__ == '__main__':

@@ -199,7 +199,7 @@ from ansible_collections.directpath.firewall.plugins.module_utils.workarounds.in
 
 
 def main():
-    module_main(INSPECTION_EXEMPT_SPEC, VENDOR, WORKAROUND, run_inspection_exempt)
+    module_main(INSPECTION_EXEMPT_SPEC, VENDOR, WORKAROUND, run_inspection_exempt, supports_check_mode=True)
 
 
 if __name__ == '__main__':

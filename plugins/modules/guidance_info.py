@@ -122,7 +122,7 @@ from ansible_collections.directpath.firewall.plugins.module_utils.fleet.guidance
 def main():
     # The record names the vendor and workaround given ('unknown' / 'none' when not said).
     module_main(GUIDANCE_INFO_SPEC, lambda params: params['vendor'] or 'unknown',
-                lambda params: params['workaround'] or NO_WORKAROUND, run_guidance_info)
+                lambda params: params['workaround'] or NO_WORKAROUND, run_guidance_info, supports_check_mode=True)
 
 
 if __name__ == '__main__':

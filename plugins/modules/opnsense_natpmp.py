@@ -122,7 +122,7 @@ from ansible_collections.directpath.firewall.plugins.module_utils.workarounds.na
 
 
 def main():
-    module_main(natpmp_spec(OPNSENSE), OPNSENSE.name, 'natpmp', natpmp_runner(OPNSENSE))
+    module_main(natpmp_spec(OPNSENSE), OPNSENSE.name, 'natpmp', natpmp_runner(OPNSENSE), supports_check_mode=True)
 
 
 if __name__ == '__main__':

@@ -107,7 +107,7 @@ from ansible_collections.directpath.firewall.plugins.module_utils.workarounds.op
 
 
 def main():
-    module_main(OPNSENSE_STATIC_PORT_SPEC, OPNSENSE.name, 'static_port', run_opnsense_static_port)
+    module_main(OPNSENSE_STATIC_PORT_SPEC, OPNSENSE.name, 'static_port', run_opnsense_static_port, supports_check_mode=True)
 
 
 if __name__ == '__main__':

@@ -215,7 +215,7 @@ def require_panos(module):
 
 
 def main():
-    module_main(PERSISTENT_DIPP_SPEC, VENDOR, WORKAROUND, run_persistent_dipp, precheck=require_panos)
+    module_main(PERSISTENT_DIPP_SPEC, VENDOR, WORKAROUND, run_persistent_dipp, precheck=require_panos, supports_check_mode=True)
 
 
 if __name__ == '__main__':

@@ -117,7 +117,7 @@ from ansible_collections.directpath.firewall.plugins.module_utils.workarounds.na
 
 
 def main():
-    module_main(natpmp_spec(PFSENSE), PFSENSE.name, 'natpmp', natpmp_runner(PFSENSE))
+    module_main(natpmp_spec(PFSENSE), PFSENSE.name, 'natpmp', natpmp_runner(PFSENSE), supports_check_mode=True)
 
 
 if __name__ == '__main__':

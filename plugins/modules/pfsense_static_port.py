@@ -119,7 +119,7 @@ from ansible_collections.directpath.firewall.plugins.module_utils.workarounds.pf
 
 
 def main():
-    module_main(PFSENSE_STATIC_PORT_SPEC, PFSENSE.name, 'static_port', run_pfsense_static_port)
+    module_main(PFSENSE_STATIC_PORT_SPEC, PFSENSE.name, 'static_port', run_pfsense_static_port, supports_check_mode=True)
 
 
 if __name__ == '__main__':

@@ -170,7 +170,7 @@ from ansible_collections.directpath.firewall.plugins.module_utils.workarounds.ra
 
 
 def main():
-    module_main(TAILNET_POLICY_SPEC, VENDOR, WORKAROUND, run_tailnet_policy)
+    module_main(TAILNET_POLICY_SPEC, VENDOR, WORKAROUND, run_tailnet_policy, supports_check_mode=True)
 
 
 if __name__ == '__main__':

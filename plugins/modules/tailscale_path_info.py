@@ -347,7 +347,7 @@ from ansible_collections.directpath.firewall.plugins.module_utils.fleet.path_inf
 
 
 def main():
-    module_main(PATH_INFO_SPEC, VENDOR, WORKAROUND, run_tailscale_path_info)
+    module_main(PATH_INFO_SPEC, VENDOR, WORKAROUND, run_tailscale_path_info, supports_check_mode=True)
 
 
 if __name__ == '__main__':

@@ -157,7 +157,7 @@ from ansible_collections.directpath.firewall.plugins.module_utils.workarounds.p2
 
 
 def main():
-    module_main(P2P_THREAT_SPEC, VENDOR, WORKAROUND, run_p2p_threat)
+    module_main(P2P_THREAT_SPEC, VENDOR, WORKAROUND, run_p2p_threat, supports_check_mode=True)
 
 
 if __name__ == '__main__':

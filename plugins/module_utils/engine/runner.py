@@ -149,13 +149,14 @@ def execute(ctx: RunContext, vendor: str, workaround: str, body) -> dict:
     return result
 
 
-def module_main(spec, vendor: str, workaround: str, body, precheck=None) -> None:
+def module_main(spec, vendor: str, workaround: str, body, *, supports_check_mode: bool, precheck=None) -> None:
     """A module's whole ``main()``: options from ``spec``, one :func:`execute`, exit or fail.
 
+    ``supports_check_mode`` is stated by each module where it calls this (no hidden default).
     ``precheck(module)`` may fail early (a missing Python library) before anything runs.
     ``vendor`` and ``workaround`` may be functions of the params (guidance_info names them from its options).
     """
-    module = spec.create_ansible_module(supports_check_mode=True)
+    module = spec.create_ansible_module(supports_check_mode=supports_check_mode)
     if precheck is not None:
         precheck(module)
     if callable(vendor):

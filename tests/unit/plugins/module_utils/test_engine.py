@@ -196,7 +196,7 @@ def _module_main(args, body, capsys, spec=None):
     spec = spec or ArgumentSpec({'name': {'type': 'str'}})
     with patch_module_args(args):
         with pytest.raises(SystemExit):
-            module_main(spec, 'v', 'w', body)
+            module_main(spec, 'v', 'w', body, supports_check_mode=True)
     return json.loads(capsys.readouterr().out)
 
 
@@ -208,7 +208,7 @@ def test_module_main_masks_secrets_and_fails_with_error_record(capsys):
 
     with patch_module_args({'password': 's3cr3t-value'}):
         with pytest.raises(SystemExit):
-            module_main(spec, 'v', 'w', body)
+            module_main(spec, 'v', 'w', body, supports_check_mode=True)
     out = capsys.readouterr().out
     assert 's3cr3t-value' not in out
     result = json.loads(out)
